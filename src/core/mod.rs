@@ -1,0 +1,3 @@
+//! The pure decision-making core: no browser APIs, tested natively.
+
+pub mod quality;

@@ -1,0 +1,1 @@
+//! Image-quality metrics and verdicts for document photos (placeholder).
