@@ -1,0 +1,1 @@
+//! The platform sandbox (being built).

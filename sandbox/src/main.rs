@@ -1,0 +1,2 @@
+//! `kyc-sandbox` binary.
+fn main() {}
