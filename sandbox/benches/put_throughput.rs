@@ -1,0 +1,2 @@
+//! PUT throughput benchmark (placeholder).
+fn main() {}

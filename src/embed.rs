@@ -1,0 +1,1 @@
+//! The JavaScript embedding surface (being built).

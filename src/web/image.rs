@@ -1,0 +1,1 @@
+//! Browser image decoding for the quality gate (being built).

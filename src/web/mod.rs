@@ -1,0 +1,3 @@
+//! Browser glue (wasm32 only): components, transport, token callback, images.
+
+pub mod image;
