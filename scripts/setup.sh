@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Installs everything this project needs on a Debian 12 machine (root, or sudo-less
+# root-equivalent in CI), skipping whatever is already present at the right version.
+# Idempotent; when everything is installed it only checks and takes a few seconds.
+#
+#   ./scripts/setup.sh            # install / verify
+#   SETUP_SKIP_APT=1 ...           # don't touch apt (e.g. not root); fail if missing
+#
+# What it installs (pinned versions, see docs/testing.md):
+#   - rustup target wasm32-unknown-unknown, clippy
+#   - wasm-bindgen-cli = the wasm-bindgen version in Cargo.lock
+#   - trunk 0.21.14 (--locked: newer lightningcss breaks an unlocked build)
+#   - Debian packages: chromium chromium-driver curl (nodejs npm if node is missing)
+#   - tests/e2e npm packages (npm ci): playwright-core, binaryen 132 (wasm-opt)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+TRUNK_VERSION="0.21.14"
+BINARYEN_MAJOR="132"
+
+log() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# cargo-installed tools live here; the npm-local wasm-opt must win over any other one.
+export PATH="$ROOT/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ] && have sudo; then SUDO="sudo"; fi
+
+start=$(date +%s)
+
+# ---------------------------------------------------------------- Debian packages
+apt_missing=()
+dpkg_ok() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for p in chromium chromium-driver curl; do dpkg_ok "$p" || apt_missing+=("$p"); done
+if ! have node || ! have npm; then apt_missing+=(nodejs npm); fi
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  [ "${SETUP_SKIP_APT:-0}" = 1 ] && die "missing Debian packages: ${apt_missing[*]} (SETUP_SKIP_APT=1)"
+  export DEBIAN_FRONTEND=noninteractive
+  log "apt-get install -y ${apt_missing[*]}"
+  # Only refresh the package lists when there are none, or when the install fails.
+  if ! compgen -G "/var/lib/apt/lists/*_Packages" >/dev/null; then
+    log "apt-get update (no package lists yet)"
+    $SUDO apt-get update -q
+  fi
+  if ! $SUDO apt-get install -y -q --no-install-recommends "${apt_missing[@]}"; then
+    log "apt-get install failed; apt-get update and retry"
+    $SUDO apt-get update -q
+    $SUDO apt-get install -y -q --no-install-recommends "${apt_missing[@]}"
+  fi
+else
+  log "ok: chromium chromium-driver curl node (Debian packages present)"
+fi
+have chromium || die "chromium not on PATH after install"
+have chromedriver || die "chromedriver not on PATH after install"
+
+# ---------------------------------------------------------------- Rust target + clippy
+have cargo || die "cargo not found: this machine kind ships Rust via rustup"
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  log "ok: rustup target wasm32-unknown-unknown"
+else
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+if cargo clippy --version >/dev/null 2>&1; then
+  log "ok: clippy"
+else
+  log "rustup component add clippy"
+  rustup component add clippy
+fi
+
+# ---------------------------------------------------------------- wasm-bindgen-cli
+WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock 2>/dev/null || true)"
+[ -n "$WBG_VERSION" ] || die "could not read the wasm-bindgen version from Cargo.lock"
+have_wbg=""
+if have wasm-bindgen; then have_wbg="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')"; fi
+if [ "$have_wbg" = "$WBG_VERSION" ] && have wasm-bindgen-test-runner; then
+  log "ok: wasm-bindgen-cli $WBG_VERSION"
+else
+  log "cargo install wasm-bindgen-cli --version $WBG_VERSION (have: ${have_wbg:-none}; takes ~4 min)"
+  if ! cargo install wasm-bindgen-cli --version "$WBG_VERSION" --locked --force; then
+    log "--locked install failed (registry index lag?); retrying without --locked"
+    cargo install wasm-bindgen-cli --version "$WBG_VERSION" --force
+  fi
+fi
+
+# ---------------------------------------------------------------- trunk
+have_trunk=""
+if have trunk; then have_trunk="$(trunk --version 2>/dev/null | awk '{print $2}')"; fi
+if [ "$have_trunk" = "$TRUNK_VERSION" ]; then
+  log "ok: trunk $TRUNK_VERSION"
+else
+  log "cargo install trunk --version $TRUNK_VERSION --locked (have: ${have_trunk:-none}; takes ~10 min)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked --force
+fi
+
+# ---------------------------------------------------------------- npm: playwright-core + binaryen (wasm-opt)
+E2E="$ROOT/tests/e2e"
+stamp="$E2E/node_modules/.setup-stamp"
+want_stamp="$(sha256sum "$E2E/package-lock.json" | cut -d' ' -f1) $(node --version)"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -x "$E2E/node_modules/.bin/wasm-opt" ]; then
+  log "ok: tests/e2e node_modules (package-lock.json unchanged)"
+else
+  log "npm ci in tests/e2e (playwright-core, binaryen@$BINARYEN_MAJOR)"
+  (cd "$E2E" && npm ci --no-audit --no-fund)
+  echo "$want_stamp" > "$stamp"
+fi
+wasm_opt_version="$(wasm-opt --version 2>/dev/null || true)"
+case "$wasm_opt_version" in
+  *"version $BINARYEN_MAJOR"*|*"version_$BINARYEN_MAJOR"*) log "ok: wasm-opt $BINARYEN_MAJOR ($(command -v wasm-opt))" ;;
+  *) die "wasm-opt on PATH is '$wasm_opt_version', want binaryen $BINARYEN_MAJOR" ;;
+esac
+
+log "done in $(( $(date +%s) - start )) s. Tools: $(wasm-bindgen --version), $(trunk --version), $(chromium --version 2>/dev/null | head -n1)"
+log "for manual trunk builds put the project wasm-opt first: export PATH=\"$ROOT/tests/e2e/node_modules/.bin:\$PATH\""

@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# THE one command that runs every test of kyc-upload:
+#
+#   ./scripts/test.sh
+#
+# Layers, in order (docs/testing.md explains each):
+#   1. setup        scripts/setup.sh (installs what is missing; ~2 s when all is there)
+#   2. host tests   cargo test --workspace            (pure core + sandbox)
+#   3. clippy       host --workspace --all-targets, and wasm32 for the widget crate
+#   4. browser      cargo test --target wasm32-unknown-unknown (wasm-bindgen-test in headless Chromium)
+#   5. build        trunk build --release  -> dist/   and the sandbox in release
+#   6. e2e          sandbox + node --test tests/e2e (playwright-core, headless Chromium)
+#   7. bench        scripts/bench-flow.mjs once (prints a figure, never fails the run)
+#
+# Environment:
+#   FAULT_FLOWS=40      length of the seeded fault-injection suite (full run: 200)
+#   FAULT_SEED=N        replay one fault flow (see docs/testing.md)
+#   E2E_ONLY=1          skip layers 2-4 (still builds and runs the e2e suite)
+#   SKIP_BENCH=1        don't run the benchmark at the end
+#   E2E_FILES="a.test.mjs b.test.mjs"   run only these e2e files
+#   KYC_API_ADDR / KYC_STORAGE_ADDR / KYC_DEMO_ADDR  sandbox addresses (defaults 127.0.0.1:8787/8788/8790)
+# Exits non-zero if anything failed; the last line is "total: N passed, N failed".
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export FAULT_FLOWS="${FAULT_FLOWS:-40}"
+export KYC_API_ADDR="${KYC_API_ADDR:-127.0.0.1:8787}"
+export KYC_STORAGE_ADDR="${KYC_STORAGE_ADDR:-127.0.0.1:8788}"
+export KYC_DEMO_ADDR="${KYC_DEMO_ADDR:-127.0.0.1:8790}"
+export E2E_API="http://$KYC_API_ADDR"
+export E2E_STORAGE="http://$KYC_STORAGE_ADDR"
+export E2E_DEMO="http://$KYC_DEMO_ADDR"
+export E2E_DIST="$ROOT/dist"
+export E2E_PHOTOS="${E2E_PHOTOS:-$ROOT/../shared/fixtures/photos}"
+
+LOGS="$ROOT/target/test-logs"
+mkdir -p "$LOGS"
+T0=$(date +%s)
+PASSED=0
+FAILED=0
+STEP_RESULTS=()
+SANDBOX_PID=""
+SANDBOX_DATA=""
+
+say() { printf '\n==> [%s +%ss] %s\n' "$(date +%H:%M:%S)" "$(( $(date +%s) - T0 ))" "$*"; }
+
+cleanup() {
+  if [ -n "$SANDBOX_PID" ] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
+    kill "$SANDBOX_PID" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$SANDBOX_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SANDBOX_PID" 2>/dev/null || true
+  fi
+  SANDBOX_PID=""
+  if [ -n "$SANDBOX_DATA" ]; then rm -rf "$SANDBOX_DATA"; SANDBOX_DATA=""; fi
+}
+trap cleanup EXIT
+trap 'echo "interrupted"; exit 130' INT TERM
+
+# Add up "test result: ok. N passed; M failed" (cargo, wasm-bindgen-test-runner).
+count_cargo() {
+  local log="$1" p f
+  p=$(grep -aoE 'test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed' "$log" | awk '{s+=$4} END {print s+0}')
+  f=$(grep -aoE 'test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed' "$log" | awk '{s+=$6} END {print s+0}')
+  PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+  LINE="$p passed, $f failed"
+}
+
+# step NAME LOGFILE CMD...: run, tee to a log, record the result. Returns the exit code.
+step() {
+  local name="$1" log="$2"; shift 2
+  say "$name: $*"
+  local s=$(date +%s)
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local dt=$(( $(date +%s) - s ))
+  if [ "$rc" -eq 0 ]; then STEP_RESULTS+=("ok    ${dt}s  $name")
+  else STEP_RESULTS+=("FAIL  ${dt}s  $name (exit $rc, log: ${log#"$ROOT"/})"); fi
+  return "$rc"
+}
+
+# A step that is not itself a test runner (clippy, builds) counts as one test.
+count_step() { if [ "$1" -eq 0 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi; }
+
+finish() {
+  say "summary"
+  local r
+  for r in "${STEP_RESULTS[@]}"; do echo "  $r"; done
+  echo "  wall time: $(( $(date +%s) - T0 )) s"
+  [ -n "${E2E_LINE:-}" ] && echo "e2e: $E2E_LINE"
+  echo "total: $PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ] && [ "${FATAL:-0}" -eq 0 ]
+  exit $?
+}
+
+# ------------------------------------------------------------------ 1. setup
+if ! step "setup" "$LOGS/setup.log" ./scripts/setup.sh; then
+  FAILED=$((FAILED + 1)); FATAL=1; finish
+fi
+
+# ------------------------------------------------------------------ 2-4. cargo layers
+if [ "${E2E_ONLY:-0}" != 1 ]; then
+  step "host tests (cargo test --workspace)" "$LOGS/host-tests.log" cargo test --workspace
+  rc=$?; count_cargo "$LOGS/host-tests.log"; line=$LINE
+  STEP_RESULTS[-1]="${STEP_RESULTS[-1]}  [$line]"
+  if [ "$rc" -ne 0 ] && [[ "$line" == *" 0 failed" ]]; then FAILED=$((FAILED + 1)); fi  # build error
+
+  step "clippy host" "$LOGS/clippy-host.log" cargo clippy --workspace --all-targets -- -D warnings
+  count_step $?
+  step "clippy wasm32" "$LOGS/clippy-wasm.log" \
+    cargo clippy -p kyc-upload --target wasm32-unknown-unknown --lib --tests -- -D warnings
+  count_step $?
+
+  step "browser tests (wasm-bindgen-test, headless Chromium)" "$LOGS/wasm-tests.log" \
+    env CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
+        WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}" \
+    cargo test -p kyc-upload --target wasm32-unknown-unknown --lib --tests
+  rc=$?; count_cargo "$LOGS/wasm-tests.log"; line=$LINE
+  STEP_RESULTS[-1]="${STEP_RESULTS[-1]}  [$line]"
+  if [ "$rc" -ne 0 ] && [[ "$line" == *" 0 failed" ]]; then FAILED=$((FAILED + 1)); fi
+fi
+
+# ------------------------------------------------------------------ 5. release builds
+trunk_build() {
+  # --offline: use the wasm-bindgen / wasm-opt that setup.sh installed, never download.
+  trunk build --release --offline
+}
+step "trunk build --release" "$LOGS/trunk.log" trunk_build
+build_rc=$?; count_step $build_rc
+if [ "$build_rc" -eq 0 ]; then
+  say "bundle in dist/"
+  ls -l dist/ | sed 's/^/  /'
+fi
+
+# The sandbox is built once, in release. The root [profile.release] is tuned for a
+# small wasm (fat LTO, opt-level z); for the host server that only costs build time.
+step "sandbox build (release)" "$LOGS/sandbox-build.log" \
+  env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      CARGO_PROFILE_RELEASE_OPT_LEVEL=2 \
+  cargo build --release -p kyc-sandbox
+sb_rc=$?; count_step $sb_rc
+
+# ------------------------------------------------------------------ 6. sandbox + e2e
+port_busy() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
+
+start_sandbox() {
+  local a
+  for a in "$KYC_API_ADDR" "$KYC_STORAGE_ADDR" "$KYC_DEMO_ADDR"; do
+    if port_busy "$a"; then
+      echo "address $a is already in use (a sandbox or demo still running?); stop it or set KYC_*_ADDR" >&2
+      return 1
+    fi
+  done
+  SANDBOX_DATA="$(mktemp -d "${TMPDIR:-/tmp}/kyc-sandbox.XXXXXX")"
+  local bin="${CARGO_TARGET_DIR:-$ROOT/target}/release/kyc-sandbox"
+  "$bin" --admin --data-dir "$SANDBOX_DATA" --demo-dir "$ROOT/dist" \
+    --api-addr "$KYC_API_ADDR" --storage-addr "$KYC_STORAGE_ADDR" --demo-addr "$KYC_DEMO_ADDR" \
+    --allow-origin "$E2E_DEMO" --allow-origin "http://localhost:${KYC_DEMO_ADDR##*:}" \
+    >"$LOGS/sandbox.log" 2>&1 &
+  SANDBOX_PID=$!
+  local i
+  for i in $(seq 1 120); do
+    if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
+      echo "sandbox exited early:" >&2; tail -n 30 "$LOGS/sandbox.log" >&2; SANDBOX_PID=""; return 1
+    fi
+    if curl -sf -o /dev/null "$E2E_API/_sandbox/events?since=0" && curl -sf -o /dev/null "$E2E_DEMO/"; then
+      echo "sandbox ready after $((i / 4)).$(( (i % 4) * 25 ))s (pid $SANDBOX_PID; api $E2E_API, storage $E2E_STORAGE, demo $E2E_DEMO; log target/test-logs/sandbox.log)"
+      return 0
+    fi
+    sleep 0.25
+  done
+  echo "sandbox not ready after 30 s" >&2; tail -n 30 "$LOGS/sandbox.log" >&2
+  return 1
+}
+
+run_e2e() {
+  cd "$ROOT/tests/e2e" || return 1
+  local files
+  if [ -n "${E2E_FILES:-}" ]; then files=$E2E_FILES; else files=$(ls ./*.test.mjs); fi
+  # spec to the terminal, TAP to a file for the counts.
+  # shellcheck disable=SC2086
+  node --test --test-concurrency=1 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$LOGS/e2e.tap" \
+    $files
+}
+
+E2E_LINE=""
+if [ "$build_rc" -eq 0 ] && [ "$sb_rc" -eq 0 ]; then
+  say "start sandbox"
+  if start_sandbox; then   # not through step(): it must run in this shell to keep the pid
+    STEP_RESULTS+=("ok          start sandbox")
+    step "e2e (node --test tests/e2e, FAULT_FLOWS=$FAULT_FLOWS)" "$LOGS/e2e.log" run_e2e
+    e2e_rc=$?
+    p=$(grep -aE '^# pass [0-9]+' "$LOGS/e2e.tap" 2>/dev/null | tail -n1 | awk '{print $3}')
+    f=$(grep -aE '^# fail [0-9]+' "$LOGS/e2e.tap" 2>/dev/null | tail -n1 | awk '{print $3}')
+    p=${p:-0}; f=${f:-0}
+    if [ "$e2e_rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+    E2E_LINE="$p passed, $f failed"
+    STEP_RESULTS[-1]="${STEP_RESULTS[-1]}  [$E2E_LINE]"
+
+    # ---------------------------------------------------------------- 7. bench (informational)
+    if [ "${SKIP_BENCH:-0}" != 1 ]; then
+      say "bench: node scripts/bench-flow.mjs (informational, never fails the run)"
+      node "$ROOT/scripts/bench-flow.mjs" 2>&1 | tee "$LOGS/bench.log" \
+        || echo "bench did not complete (ignored)"
+    fi
+  else
+    STEP_RESULTS+=("FAIL        start sandbox (log: target/test-logs/sandbox.log)")
+    FAILED=$((FAILED + 1)); E2E_LINE="0 passed, 1 failed (sandbox did not start)"
+  fi
+  cleanup
+else
+  STEP_RESULTS+=("SKIP  e2e (build failed)")
+  FAILED=$((FAILED + 1)); E2E_LINE="0 passed, 1 failed (not run: build failed)"
+fi
+
+finish

@@ -1,0 +1,183 @@
+// Ordering invariants of api-contract.md §3, checked on the sandbox's event log
+// (GET /_sandbox/events). The event log is the judge: these functions take a
+// list of events (already narrowed to one submission / one flow) and return a
+// list of human-readable violations (empty = fine).
+//
+// Event shapes (sandbox): {seq, at, kind, ...}
+//   presign {status, file_id, purpose, content_type, size, document_type, error_code}
+//   put     {status, file_id, content_type, bytes, authorization, origin, completed, error_code}
+//   files   {status, customer_id, fields: {slot: file_id}, idempotency_key, replay, error_code}
+//   fault   {route, fault, status}
+//   token, customer_get, webhook
+
+export const SLOTS = ['id_file', 'id_file_back', 'proof_of_address_file', 'liveness_check_file'];
+
+const ok = (e) => e.status >= 200 && e.status < 300;
+const bySeq = (a, b) => a.seq - b.seq;
+const hasId = (e) => e.fields && Object.prototype.hasOwnProperty.call(e.fields, 'id_file');
+
+/** files events of one customer (all of them when customerId is not given), by seq. */
+export function filesEvents(events, customerId) {
+  return events
+    .filter((e) => e.kind === 'files' && (!customerId || e.customer_id === customerId))
+    .sort(bySeq);
+}
+
+/** The successful, non-replayed files requests: the ones that changed records. */
+export function effectiveFiles(events, customerId) {
+  return filesEvents(events, customerId).filter((e) => ok(e) && !e.replay);
+}
+
+/** Successful non-replay requests that carried id_file (verification triggers). */
+export function idSubmissions(events, customerId) {
+  return effectiveFiles(events, customerId).filter(hasId);
+}
+
+/**
+ * No request to the storage origin carries Authorization (§3.5).
+ */
+export function checkNoAuthOnStorage(events) {
+  return events
+    .filter((e) => e.kind === 'put' && e.authorization === true)
+    .map((e) => `put #${e.seq} (file ${e.file_id}) carried an Authorization header`);
+}
+
+/**
+ * Business customers: zero requests of any kind (§3.6). `events` is every
+ * event recorded while the flow ran (unfiltered window) or the customer's.
+ */
+export function checkNoEvents(events, what = 'business customer') {
+  const relevant = events.filter((e) => e.kind !== 'fault');
+  return relevant.length === 0
+    ? []
+    : [`${what}: expected zero sandbox events, got ${relevant.length}: ${relevant.map((e) => `${e.kind}#${e.seq}`).join(', ')}`];
+}
+
+/**
+ * Ordering of one completed or attempted submission (§3.1–3.4).
+ *
+ * @param {object[]} events  events of this flow (window or customer-filtered)
+ * @param {object} o
+ * @param {string} o.customerId
+ * @param {string[]} o.chosen          slots the user selected (must include id_file for a submission)
+ * @param {'completed'|'stopped'} o.outcome  what the page reported
+ * @returns {string[]} violations
+ */
+export function checkSubmission(events, { customerId, chosen, outcome }) {
+  const v = [];
+  const all = [...events].sort(bySeq);
+  const files = filesEvents(all, customerId);
+  const effective = files.filter((e) => ok(e) && !e.replay);
+  const ids = effective.filter(hasId);
+  const chosenSet = new Set(chosen);
+  const nonId = chosen.filter((s) => s !== 'id_file');
+
+  v.push(...checkNoAuthOnStorage(all));
+
+  // §3.4: one user action submits at most once.
+  if (ids.length > 1) {
+    v.push(`duplicate submission: ${ids.length} successful non-replay id_file requests (#${ids.map((e) => e.seq).join(', #')})`);
+  }
+  const idKeys = new Set(files.filter(hasId).map((e) => e.idempotency_key));
+  if (idKeys.size > 1) {
+    v.push(`id_file sent under ${idKeys.size} different Idempotency-Keys: ${[...idKeys].join(', ')}`);
+  }
+
+  // §3.2 / §3.3 depend on the first request that carried id_file (any status).
+  const firstId = files.find(hasId);
+  if (firstId) {
+    // Nothing of the submission after the id_file request except its own retries.
+    for (const e of all) {
+      if (e.seq <= firstId.seq) continue;
+      if (e.kind === 'files' && (!customerId || e.customer_id === customerId) && !hasId(e)) {
+        v.push(`files request #${e.seq} without id_file came after the id_file request #${firstId.seq}`);
+      }
+      if (e.kind === 'presign' || e.kind === 'put') {
+        v.push(`${e.kind} #${e.seq} (${e.purpose ?? e.file_id}) came after the id_file request #${firstId.seq}`);
+      }
+    }
+    // §3.1: every other chosen file PUT (200) before the first id_file request,
+    // and accepted if it was sent in an earlier files request.
+    const puts200 = new Map(); // file_id -> first successful put seq
+    for (const e of all) {
+      if (e.kind === 'put' && e.status === 200 && e.completed !== false && !puts200.has(e.file_id)) {
+        puts200.set(e.file_id, e.seq);
+      }
+    }
+    for (const slot of nonId) {
+      // the file_id the slot ended up with: last request at/before firstId that carried it
+      const carriers = files.filter((e) => e.seq <= firstId.seq && e.fields && e.fields[slot]);
+      if (carriers.length === 0) {
+        v.push(`chosen ${slot} was never sent, but id_file was (request #${firstId.seq})`);
+        continue;
+      }
+      const earlier = carriers.filter((e) => e.seq < firstId.seq);
+      if (earlier.length > 0 && !earlier.some((e) => ok(e))) {
+        v.push(`${slot} was sent before id_file but never accepted (requests #${earlier.map((e) => e.seq).join(', #')})`);
+      }
+      const fid = carriers[carriers.length - 1].fields[slot];
+      const putSeq = puts200.get(fid);
+      if (putSeq === undefined || putSeq > firstId.seq) {
+        v.push(`${slot} (file ${fid}) had no successful PUT before the id_file request #${firstId.seq}`);
+      }
+    }
+    const idFid = firstId.fields.id_file;
+    const idPut = puts200.get(idFid);
+    if (idPut === undefined || idPut > firstId.seq) {
+      v.push(`id_file (file ${idFid}) had no successful PUT before its files request #${firstId.seq}`);
+    }
+  }
+
+  if (outcome === 'completed') {
+    if (ids.length === 0) v.push('page reported completion but no successful id_file request was recorded');
+    // each chosen file recorded exactly once, nothing unchosen recorded
+    const recorded = new Map();
+    for (const e of effective) {
+      for (const slot of Object.keys(e.fields || {})) recorded.set(slot, (recorded.get(slot) || 0) + 1);
+    }
+    for (const slot of chosen) {
+      const n = recorded.get(slot) || 0;
+      if (n !== 1) v.push(`${slot} recorded ${n} times (want exactly 1)`);
+    }
+    for (const slot of recorded.keys()) {
+      if (!chosenSet.has(slot)) v.push(`${slot} was recorded but not chosen`);
+    }
+    const last = effective[effective.length - 1];
+    if (last && !hasId(last)) v.push(`last recorded files request #${last.seq} does not carry id_file`);
+  } else if (outcome === 'stopped') {
+    // §3.3: a flow that stopped never triggered verification.
+    if (ids.length > 0) v.push(`flow stopped but id_file was accepted (request #${ids[0].seq}): verification triggered`);
+  }
+  return v;
+}
+
+/** Counts for reports: injected faults by kind, retries (attempts beyond one per logical operation). */
+export function flowStats(events) {
+  const faults = {};
+  for (const e of events) {
+    if (e.kind !== 'fault') continue;
+    const k = e.fault === 'status' ? `status_${e.status}` : e.fault;
+    faults[k] = (faults[k] || 0) + 1;
+  }
+  const purposeOf = new Map();
+  let presigns = 0;
+  const presignPurposes = new Set();
+  let puts = 0;
+  const putPurposes = new Set();
+  let files = 0;
+  const keys = new Set();
+  for (const e of events) {
+    if (e.kind === 'presign') {
+      presigns++;
+      presignPurposes.add(e.purpose);
+      if (e.file_id) purposeOf.set(e.file_id, e.purpose);
+    }
+  }
+  for (const e of events) {
+    if (e.kind === 'put') { puts++; putPurposes.add(purposeOf.get(e.file_id) ?? e.file_id); }
+    if (e.kind === 'files') { files++; keys.add(e.idempotency_key); }
+  }
+  const faultsBeforeHandler = events.filter((e) => e.kind === 'fault' && ['presign', 'put', 'files'].includes(e.route)).length;
+  const retries = (presigns - presignPurposes.size) + (puts - putPurposes.size) + (files - keys.size);
+  return { faults, retries: Math.max(retries, 0), faultsBeforeHandler };
+}
