@@ -109,3 +109,17 @@ test('flowStats counts faults by kind and retries', () => {
   assert.deepEqual(s.faults, { status_503: 1, latency: 1 });
   assert.equal(s.retries, 2);
 });
+
+test('a faulted retry of the id_file request (fields: null, same key) is fine; a new key is not', () => {
+  const evs = goodFlow();
+  evs.splice(5, 0, files(null, { key: 'b', status: 503 }));
+  evs.forEach((e, i) => { e.seq = i + 1; });
+  // the faulted one comes before the accepted one: fine
+  assert.deepEqual(checkSubmission(evs, { customerId: C, chosen: ['id_file', 'proof_of_address_file'], outcome: 'completed' }), []);
+  const after = goodFlow();
+  after.push(files(null, { key: 'b', status: 503 }));
+  assert.deepEqual(checkSubmission(after, { customerId: C, chosen: ['id_file', 'proof_of_address_file'], outcome: 'completed' }), []);
+  const other = goodFlow();
+  other.push(files(null, { key: 'zzz', status: 503 }));
+  assert.equal(checkSubmission(other, { customerId: C, chosen: ['id_file', 'proof_of_address_file'], outcome: 'completed' }).length, 1);
+});

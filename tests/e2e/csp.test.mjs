@@ -1,0 +1,56 @@
+// The widget under a strict Content-Security-Policy: it mounts, completes a flow,
+// and the browser reports no CSP violation.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as sandbox from './lib/sandbox.mjs';
+import { launch, recordConsole, photo } from './lib/browser.mjs';
+import { runFlow, dumpEvents } from './lib/flow.mjs';
+
+const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+  + `connect-src 'self' ${sandbox.API} ${sandbox.STORAGE}; style-src 'self'; img-src 'self' blob: data:`;
+
+let browser;
+before(async () => { await sandbox.waitUp(); await sandbox.clearFaults(); browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('the demo page is served with a Content-Security-Policy (header or meta)', async () => {
+  const res = await fetch(`${sandbox.DEMO}/`);
+  const html = await res.text();
+  const header = res.headers.get('content-security-policy');
+  const meta = /<meta[^>]+http-equiv=["']?Content-Security-Policy/i.test(html);
+  assert.ok(header || meta, 'no CSP header and no <meta http-equiv="Content-Security-Policy"> on the demo page');
+});
+
+test('under the strict CSP the widget mounts, completes a flow, and no violation is reported', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const consoleLines = recordConsole(page);
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample, source: e.sourceFile, line: e.lineNumber });
+    });
+  });
+  // Enforce the strict policy on every document from the demo origin (in addition to the page's own).
+  await page.route((url) => url.href.startsWith(sandbox.DEMO), async (route) => {
+    if (route.request().resourceType() !== 'document') return route.continue();
+    const response = await route.fetch();
+    const headers = { ...response.headers(), 'content-security-policy': STRICT_CSP };
+    return route.fulfill({ response, headers });
+  });
+  try {
+    const customerId = await sandbox.freshCustomer('cus_csp');
+    const r = await runFlow(page, {
+      customerId, docType: 'passport',
+      files: { id_file: photo('sharp.jpg'), proof_of_address_file: photo('utility_bill.pdf') },
+    });
+    const violations = await page.evaluate(() => window.__cspViolations);
+    const cspConsole = consoleLines.filter((l) => /Content Security Policy|Content-Security-Policy/i.test(l));
+    assert.equal(r.outcome, 'completed', `outcome ${r.outcome}, message ${JSON.stringify(r.message)}\n${consoleLines.join('\n')}\n${dumpEvents(r.events)}`);
+    assert.deepEqual(r.violations, []);
+    assert.deepEqual(violations, [], `securitypolicyviolation events: ${JSON.stringify(violations, null, 1)}`);
+    assert.deepEqual(cspConsole, []);
+  } finally {
+    await context.close();
+  }
+});

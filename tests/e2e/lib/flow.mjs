@@ -1,0 +1,60 @@
+// One end-to-end flow through the demo page, judged by the sandbox's event log.
+import * as sandbox from './sandbox.mjs';
+import { openDemo, chooseFiles, submit, waitOutcome, photo, TWO_SIDED } from './browser.mjs';
+import { checkSubmission } from './invariants.mjs';
+
+/** The standard good files for a document type (all four slots where they apply). */
+export function goodFiles(docType, { poa = true, liveness = true } = {}) {
+  const f = { id_file: photo('sharp.jpg') };
+  if (TWO_SIDED.has(docType)) f.id_file_back = photo('sharp.png');
+  if (poa) f.proof_of_address_file = photo('utility_bill.pdf');
+  if (liveness) f.liveness_check_file = photo('exif_rotated.jpg');
+  return f;
+}
+
+/**
+ * Events recorded in (since, now], narrowed to one flow: files / customer_get /
+ * webhook events of other customers are dropped; presign / put / token / fault
+ * events carry no customer, and flows run one at a time, so they are this flow's.
+ */
+export function windowEvents(evs, customerId) {
+  return evs.filter((e) => {
+    if (e.customer_id !== undefined && e.customer_id !== null && e.customer_id !== customerId) return false;
+    if (e.kind === 'webhook') return false;
+    return true;
+  });
+}
+
+/**
+ * Run one flow: open the demo for `customerId` with `params`, choose `files`
+ * (slot -> path) for `docType`, click submit (or `clickFn(page)`), wait for the
+ * outcome, let in-flight requests land, and check the invariants.
+ * Returns {outcome, message, kyc, events (window), violations, since}.
+ */
+export async function runFlow(page, {
+  customerId, docType, files, params = {}, clickFn = null, timeout = 60000, beforeClick = null, quietMs = 400,
+}) {
+  const since = await sandbox.waitQuiet(200, 3000);
+  await openDemo(page, { customer: customerId, ...params });
+  await chooseFiles(page, docType, files);
+  if (beforeClick) await beforeClick(page);
+  const t0 = Date.now();
+  if (clickFn) await clickFn(page); else await submit(page);
+  const res = await waitOutcome(page, { timeout });
+  const elapsedMs = Date.now() - t0;
+  await sandbox.waitQuiet(quietMs, 5000);
+  const evs = windowEvents(await sandbox.events({ since }), customerId);
+  const chosen = Object.keys(files);
+  const violations = res.outcome === 'timeout'
+    ? [`no outcome within ${timeout} ms (neither submitted nor error); message: ${res.message ?? '(none)'}`]
+    : checkSubmission(evs, { customerId, chosen, outcome: res.outcome });
+  return { outcome: res.outcome, message: res.message, kyc: res.events, events: evs, violations, since, elapsedMs, chosen };
+}
+
+/** Compact one-line-per-event dump for failure messages. */
+export function dumpEvents(evs) {
+  return evs.map((e) => {
+    const { seq, kind, at, ...rest } = e; // eslint-disable-line no-unused-vars
+    return `  #${seq} ${kind} ${JSON.stringify(rest)}`;
+  }).join('\n');
+}
