@@ -5,6 +5,7 @@
 #
 #   ./scripts/setup.sh            # install / verify
 #   SETUP_SKIP_APT=1 ...           # don't touch apt (e.g. not root); fail if missing
+#   SETUP_CHECK_ONLY=1 ...         # install nothing: list what is missing, exit 1 if anything is
 #
 # What it installs (pinned versions, see docs/testing.md):
 #   - rustup target wasm32-unknown-unknown, clippy
@@ -31,13 +32,20 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ] && have sudo; then SUDO="sudo"; fi
 
 start=$(date +%s)
+CHECK_ONLY="${SETUP_CHECK_ONLY:-0}"
+MISSING=()
+# run "$@" unless in check-only mode, where the step is only recorded as missing
+need_install() {
+  if [ "$CHECK_ONLY" = 1 ]; then MISSING+=("$1"); log "missing: $1"; return 1; fi
+  return 0
+}
 
 # ---------------------------------------------------------------- Debian packages
 apt_missing=()
 dpkg_ok() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 for p in chromium chromium-driver curl; do dpkg_ok "$p" || apt_missing+=("$p"); done
 if ! have node || ! have npm; then apt_missing+=(nodejs npm); fi
-if [ ${#apt_missing[@]} -gt 0 ]; then
+if [ ${#apt_missing[@]} -gt 0 ] && need_install "apt: ${apt_missing[*]}"; then
   [ "${SETUP_SKIP_APT:-0}" = 1 ] && die "missing Debian packages: ${apt_missing[*]} (SETUP_SKIP_APT=1)"
   export DEBIAN_FRONTEND=noninteractive
   log "apt-get install -y ${apt_missing[*]}"
@@ -51,23 +59,25 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
     $SUDO apt-get update -q
     $SUDO apt-get install -y -q --no-install-recommends "${apt_missing[@]}"
   fi
-else
+elif [ ${#apt_missing[@]} -eq 0 ]; then
   log "ok: chromium chromium-driver curl node (Debian packages present)"
 fi
-have chromium || die "chromium not on PATH after install"
-have chromedriver || die "chromedriver not on PATH after install"
+if [ "$CHECK_ONLY" != 1 ]; then
+  have chromium || die "chromium not on PATH after install"
+  have chromedriver || die "chromedriver not on PATH after install"
+fi
 
 # ---------------------------------------------------------------- Rust target + clippy
 have cargo || die "cargo not found: this machine kind ships Rust via rustup"
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   log "ok: rustup target wasm32-unknown-unknown"
-else
+elif need_install "rustup target wasm32-unknown-unknown"; then
   log "rustup target add wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
 if cargo clippy --version >/dev/null 2>&1; then
   log "ok: clippy"
-else
+elif need_install "clippy"; then
   log "rustup component add clippy"
   rustup component add clippy
 fi
@@ -79,7 +89,7 @@ have_wbg=""
 if have wasm-bindgen; then have_wbg="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')"; fi
 if [ "$have_wbg" = "$WBG_VERSION" ] && have wasm-bindgen-test-runner; then
   log "ok: wasm-bindgen-cli $WBG_VERSION"
-else
+elif need_install "wasm-bindgen-cli $WBG_VERSION (have ${have_wbg:-none})"; then
   log "cargo install wasm-bindgen-cli --version $WBG_VERSION (have: ${have_wbg:-none}; takes ~4 min)"
   if ! cargo install wasm-bindgen-cli --version "$WBG_VERSION" --locked --force; then
     log "--locked install failed (registry index lag?); retrying without --locked"
@@ -92,7 +102,7 @@ have_trunk=""
 if have trunk; then have_trunk="$(trunk --version 2>/dev/null | awk '{print $2}')"; fi
 if [ "$have_trunk" = "$TRUNK_VERSION" ]; then
   log "ok: trunk $TRUNK_VERSION"
-else
+elif need_install "trunk $TRUNK_VERSION (have ${have_trunk:-none})"; then
   log "cargo install trunk --version $TRUNK_VERSION --locked (have: ${have_trunk:-none}; takes ~10 min)"
   cargo install trunk --version "$TRUNK_VERSION" --locked --force
 fi
@@ -103,10 +113,14 @@ stamp="$E2E/node_modules/.setup-stamp"
 want_stamp="$(sha256sum "$E2E/package-lock.json" | cut -d' ' -f1) $(node --version)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -x "$E2E/node_modules/.bin/wasm-opt" ]; then
   log "ok: tests/e2e node_modules (package-lock.json unchanged)"
-else
+elif need_install "npm ci in tests/e2e"; then
   log "npm ci in tests/e2e (playwright-core, binaryen@$BINARYEN_MAJOR)"
   (cd "$E2E" && npm ci --no-audit --no-fund)
   echo "$want_stamp" > "$stamp"
+fi
+if [ "$CHECK_ONLY" = 1 ]; then
+  if [ ${#MISSING[@]} -gt 0 ]; then log "check only: missing ${#MISSING[@]} item(s)"; exit 1; fi
+  log "check only: everything is installed"
 fi
 wasm_opt_version="$(wasm-opt --version 2>/dev/null || true)"
 case "$wasm_opt_version" in

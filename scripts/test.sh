@@ -189,6 +189,7 @@ run_e2e() {
 
 E2E_LINE=""
 if [ "$build_rc" -eq 0 ] && [ "$sb_rc" -eq 0 ]; then
+  rm -f "$LOGS/bundle-sizes.txt" "$LOGS/faults-report.txt" "$LOGS/faults-report.json" "$LOGS/e2e.tap"
   say "start sandbox"
   if start_sandbox; then   # not through step(): it must run in this shell to keep the pid
     STEP_RESULTS+=("ok          start sandbox")
@@ -201,6 +202,9 @@ if [ "$build_rc" -eq 0 ] && [ "$sb_rc" -eq 0 ]; then
     PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
     E2E_LINE="$p passed, $f failed"
     STEP_RESULTS[-1]="${STEP_RESULTS[-1]}  [$E2E_LINE]"
+    for rep in bundle-sizes.txt faults-report.txt; do
+      [ -f "$LOGS/$rep" ] && { echo; cat "$LOGS/$rep"; }
+    done
 
     # ---------------------------------------------------------------- 7. bench (informational)
     if [ "${SKIP_BENCH:-0}" != 1 ]; then
