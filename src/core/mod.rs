@@ -1,3 +1,12 @@
 //! The pure decision-making core: no browser APIs, tested natively.
 
+pub mod api;
+pub mod options;
+pub mod plan;
 pub mod quality;
+pub mod retry;
+pub mod rules;
+pub mod sniff;
+pub mod status;
+pub mod token;
+pub mod validate;

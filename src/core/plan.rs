@@ -1,0 +1,519 @@
+//! The upload plan: a pure state machine that turns events (a presign
+//! answered, a PUT finished, a files request failed, a timer fired, a file
+//! replaced) into commands for the browser layer, and that alone decides
+//! the order of requests. It enforces the contract's invariants:
+//! `id_file` is sent last, alone, once every other chosen file is uploaded
+//! and accepted; a file that fails for good stops the submission before
+//! `id_file`; retries reuse the request's idempotency key.
+
+use crate::core::api::Failure;
+use crate::core::retry::{Jitter, RetryDecision, RetryPolicy};
+use crate::core::rules::Slot;
+use std::collections::BTreeMap;
+
+/// Identifies one chosen file (a new id each time a file is chosen), so a
+/// late answer for a replaced file can never touch the new one.
+pub type SelectionId = u64;
+
+/// Where and how to PUT one file, from the presign response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    /// The platform's file id.
+    pub file_id: String,
+    /// The presigned URL.
+    pub url: String,
+    /// Headers to send exactly.
+    pub headers: Vec<(String, String)>,
+}
+
+/// A timer the plan asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wake {
+    /// Retry the current step of the job for this slot and selection.
+    Job(Slot, SelectionId),
+    /// Resend the files request with this call number.
+    Files(u32),
+}
+
+/// One `POST /customers/{id}/files` request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilesCall {
+    /// Call number within the submission.
+    pub id: u32,
+    /// The fields to send: slot → file id.
+    pub fields: Vec<(Slot, String)>,
+    /// Sent as `Idempotency-Key`; the same for every retry of this call.
+    pub idempotency_key: String,
+}
+
+impl FilesCall {
+    /// Whether this call triggers verification.
+    pub fn carries_id_file(&self) -> bool {
+        self.fields.iter().any(|(slot, _)| *slot == Slot::IdFile)
+    }
+}
+
+/// What the browser layer must do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// `POST {api}/files` for this file.
+    Presign {
+        /// The slot.
+        slot: Slot,
+        /// The chosen file.
+        selection: SelectionId,
+    },
+    /// PUT the file's bytes to the presigned URL.
+    Put {
+        /// The slot.
+        slot: Slot,
+        /// The chosen file.
+        selection: SelectionId,
+        /// Where and how.
+        upload: Upload,
+    },
+    /// Abort whatever request is in flight for this file.
+    Abort {
+        /// The slot.
+        slot: Slot,
+        /// The file whose request must stop.
+        selection: SelectionId,
+    },
+    /// Send a files request.
+    SendFiles(FilesCall),
+    /// Feed [`Event::Woke`] back after this many milliseconds.
+    Sleep {
+        /// What to wake.
+        wake: Wake,
+        /// The delay.
+        ms: u64,
+    },
+    /// The submission is over; nothing else will be commanded.
+    Finish(Outcome),
+}
+
+/// How a submission ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every file was accepted and `id_file` was sent last.
+    Completed,
+    /// Stopped for good; `id_file` was not sent.
+    Stopped {
+        /// The file that failed, or `None` for a files request.
+        slot: Option<Slot>,
+        /// Why.
+        failure: Failure,
+    },
+    /// Cancelled by the customer or the host (`destroy`).
+    Cancelled,
+}
+
+/// What happened, reported by the browser layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The presign succeeded.
+    Presigned {
+        /// The slot.
+        slot: Slot,
+        /// The chosen file.
+        selection: SelectionId,
+        /// The presign response.
+        upload: Upload,
+    },
+    /// The presign failed.
+    PresignFailed {
+        /// The slot.
+        slot: Slot,
+        /// The chosen file.
+        selection: SelectionId,
+        /// Why.
+        failure: Failure,
+    },
+    /// The PUT answered 2xx.
+    PutDone {
+        /// The slot.
+        slot: Slot,
+        /// The chosen file.
+        selection: SelectionId,
+    },
+    /// The PUT failed.
+    PutFailed {
+        /// The slot.
+        slot: Slot,
+        /// The chosen file.
+        selection: SelectionId,
+        /// Why.
+        failure: Failure,
+    },
+    /// The files request succeeded.
+    FilesDone {
+        /// Its call number.
+        call: u32,
+    },
+    /// The files request failed.
+    FilesFailed {
+        /// Its call number.
+        call: u32,
+        /// Why.
+        failure: Failure,
+    },
+    /// A [`Command::Sleep`] elapsed.
+    Woke(Wake),
+}
+
+/// The final request was sent: files can no longer be changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Locked;
+
+/// How many times an expired presigned URL is renewed for one file.
+pub const MAX_URL_RENEWALS: u32 = 3;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Retry {
+    Presign,
+    Put(Upload),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum JobState {
+    Queued,
+    Presigning,
+    Uploading(Upload),
+    Sleeping(Retry),
+    Uploaded(String),
+    Accepted(String),
+}
+
+#[derive(Clone, Debug)]
+struct Job {
+    selection: SelectionId,
+    state: JobState,
+    failures: u32,
+    renewals: u32,
+}
+
+impl Job {
+    fn in_flight(&self) -> bool {
+        matches!(self.state, JobState::Presigning | JobState::Uploading(_))
+    }
+}
+
+/// A file that is already on the platform (uploaded earlier, for example
+/// before a page reload), so it needs no new upload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Known {
+    /// The platform's file id.
+    pub file_id: String,
+    /// Whether a files request already accepted it.
+    pub accepted: bool,
+}
+
+#[derive(Clone, Debug)]
+struct FilesInFlight {
+    call: FilesCall,
+    failures: u32,
+}
+
+/// One submission: from the click on submit to [`Outcome`].
+#[derive(Clone, Debug)]
+pub struct Submission {
+    jobs: BTreeMap<Slot, Job>,
+    files: Option<FilesInFlight>,
+    next_call: u32,
+    key_prefix: String,
+    policy: RetryPolicy,
+    jitter: Jitter,
+    finished: bool,
+}
+
+impl Submission {
+    /// A submission of the chosen files. `known` maps selections to files
+    /// already on the platform. `key_prefix` must be unique per submission
+    /// (a UUID): idempotency keys are `<prefix>-<call>`.
+    pub fn new(
+        chosen: &[(Slot, SelectionId)],
+        known: &BTreeMap<SelectionId, Known>,
+        key_prefix: String,
+        policy: RetryPolicy,
+        seed: u64,
+    ) -> Submission {
+        let jobs = chosen
+            .iter()
+            .map(|&(slot, selection)| {
+                let state = match known.get(&selection) {
+                    Some(Known { file_id, accepted: true }) if slot != Slot::IdFile => JobState::Accepted(file_id.clone()),
+                    Some(Known { file_id, .. }) => JobState::Uploaded(file_id.clone()),
+                    None => JobState::Queued,
+                };
+                (slot, Job { selection, state, failures: 0, renewals: 0 })
+            })
+            .collect();
+        Submission {
+            jobs,
+            files: None,
+            next_call: 1,
+            key_prefix,
+            policy,
+            jitter: Jitter::new(seed),
+            finished: false,
+        }
+    }
+
+    /// The first commands.
+    pub fn start(&mut self) -> Vec<Command> {
+        if !self.jobs.contains_key(&Slot::IdFile) {
+            self.finished = true;
+            return vec![Command::Finish(Outcome::Stopped {
+                slot: Some(Slot::IdFile),
+                failure: Failure::Permanent { code: "file_required".into(), message: "id_file is required".into() },
+            })];
+        }
+        let mut out = Vec::new();
+        self.pump(&mut out);
+        out
+    }
+
+    /// Whether the submission has ended.
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Whether the request carrying `id_file` has been sent.
+    pub fn final_request_sent(&self) -> bool {
+        self.files.as_ref().is_some_and(|f| f.call.carries_id_file())
+    }
+
+    /// The file id of a slot's current file, once uploaded.
+    pub fn uploaded_file(&self, slot: Slot) -> Option<(SelectionId, &str, bool)> {
+        let job = self.jobs.get(&slot)?;
+        match &job.state {
+            JobState::Uploaded(id) => Some((job.selection, id, false)),
+            JobState::Accepted(id) => Some((job.selection, id, true)),
+            _ => None,
+        }
+    }
+
+    /// Handles one event.
+    pub fn handle(&mut self, event: Event) -> Vec<Command> {
+        let mut out = Vec::new();
+        if self.finished {
+            return out;
+        }
+        match event {
+            Event::Presigned { slot, selection, upload } => {
+                if let Some(job) = self.job_in(slot, selection, |s| matches!(s, JobState::Presigning)) {
+                    job.state = JobState::Uploading(upload.clone());
+                    out.push(Command::Put { slot, selection, upload });
+                }
+            }
+            Event::PutDone { slot, selection } => {
+                if let Some(job) = self.job_in(slot, selection, |s| matches!(s, JobState::Uploading(_))) {
+                    let JobState::Uploading(upload) = &job.state else { unreachable!() };
+                    job.state = JobState::Uploaded(upload.file_id.clone());
+                }
+            }
+            Event::PresignFailed { slot, selection, failure } => {
+                if self.job_in(slot, selection, |s| matches!(s, JobState::Presigning)).is_some() {
+                    self.job_failed(slot, Retry::Presign, failure, &mut out);
+                }
+            }
+            Event::PutFailed { slot, selection, failure } => {
+                if let Some(job) = self.job_in(slot, selection, |s| matches!(s, JobState::Uploading(_))) {
+                    let JobState::Uploading(upload) = job.state.clone() else { unreachable!() };
+                    self.job_failed(slot, Retry::Put(upload), failure, &mut out);
+                }
+            }
+            Event::Woke(Wake::Job(slot, selection)) => {
+                if let Some(job) = self.job_in(slot, selection, |s| matches!(s, JobState::Sleeping(_))) {
+                    let JobState::Sleeping(retry) = job.state.clone() else { unreachable!() };
+                    match retry {
+                        Retry::Presign => job.state = JobState::Queued,
+                        Retry::Put(upload) => {
+                            job.state = JobState::Uploading(upload.clone());
+                            out.push(Command::Put { slot, selection, upload });
+                        }
+                    }
+                }
+            }
+            Event::FilesDone { call } => {
+                if let Some(done) = self.files.take_if(|f| f.call.id == call) {
+                    for (slot, file_id) in &done.call.fields {
+                        if let Some(job) = self.jobs.get_mut(slot) {
+                            if job.state == JobState::Uploaded(file_id.clone()) {
+                                job.state = JobState::Accepted(file_id.clone());
+                            }
+                        }
+                    }
+                    if done.call.carries_id_file() {
+                        self.finish(Outcome::Completed, &mut out);
+                        return out;
+                    }
+                }
+            }
+            Event::FilesFailed { call, failure } => {
+                if self.files.as_ref().is_some_and(|f| f.call.id == call) {
+                    self.files_failed(failure, &mut out);
+                }
+            }
+            Event::Woke(Wake::Files(call)) => {
+                if self.files.as_ref().is_some_and(|f| f.call.id == call) {
+                    self.resend_or_drop_files_call(&mut out);
+                }
+            }
+        }
+        if !self.finished {
+            self.pump(&mut out);
+        }
+        out
+    }
+
+    /// The customer replaced (`Some`) or removed (`None`) the file of a
+    /// slot mid-submission. Its old request is aborted; a removed `id_file`
+    /// cancels the submission. Refused once `id_file` has been sent.
+    pub fn replace(&mut self, slot: Slot, selection: Option<SelectionId>) -> Result<Vec<Command>, Locked> {
+        if self.final_request_sent() {
+            return Err(Locked);
+        }
+        let mut out = Vec::new();
+        if self.finished {
+            return Ok(out);
+        }
+        if let Some(old) = self.jobs.remove(&slot) {
+            if old.in_flight() {
+                out.push(Command::Abort { slot, selection: old.selection });
+            }
+        }
+
+        match selection {
+            Some(selection) => {
+                self.jobs.insert(slot, Job { selection, state: JobState::Queued, failures: 0, renewals: 0 });
+            }
+            None if slot == Slot::IdFile => {
+                self.finish(Outcome::Cancelled, &mut out);
+                return Ok(out);
+            }
+            None => {}
+        }
+        self.pump(&mut out);
+        Ok(out)
+    }
+
+    /// Cancels the submission: aborts what is in flight.
+    pub fn cancel(&mut self) -> Vec<Command> {
+        let mut out = Vec::new();
+        if !self.finished {
+            self.finish(Outcome::Cancelled, &mut out);
+        }
+        out
+    }
+
+    fn job_in(&mut self, slot: Slot, selection: SelectionId, state: impl Fn(&JobState) -> bool) -> Option<&mut Job> {
+        self.jobs.get_mut(&slot).filter(|job| job.selection == selection && state(&job.state))
+    }
+
+    fn job_failed(&mut self, slot: Slot, retry: Retry, failure: Failure, out: &mut Vec<Command>) {
+        let jitter = self.jitter.next_unit();
+        let job = self.jobs.get_mut(&slot).expect("job exists");
+        let selection = job.selection;
+        match &failure {
+            Failure::UploadUrlExpired if job.renewals < MAX_URL_RENEWALS => {
+                job.renewals += 1;
+                job.state = JobState::Queued;
+                return;
+            }
+            Failure::Transient { retry_after_ms, .. } => {
+                job.failures += 1;
+                if let RetryDecision::After(ms) = self.policy.decide(job.failures, *retry_after_ms, jitter) {
+                    job.state = JobState::Sleeping(retry);
+                    out.push(Command::Sleep { wake: Wake::Job(slot, selection), ms });
+                    return;
+                }
+            }
+            _ => {}
+        }
+        self.finish(Outcome::Stopped { slot: Some(slot), failure }, out);
+    }
+
+    /// Resends the files request after its pause, unless a file in it was
+    /// replaced meanwhile: then it is dropped and the next one is composed
+    /// afresh, so an old file is never sent again. (A request already on
+    /// the network completes; the new file then overrides it.)
+    fn resend_or_drop_files_call(&mut self, out: &mut Vec<Command>) {
+        let jobs = &self.jobs;
+        let current = self.files.as_ref().is_some_and(|f| {
+            f.call.fields.iter().all(|(slot, id)| {
+                jobs.get(slot).is_some_and(|job| job.state == JobState::Uploaded(id.clone()))
+            })
+        });
+        match self.files.as_mut() {
+            Some(files) if current => out.push(Command::SendFiles(files.call.clone())),
+            _ => self.files = None,
+        }
+    }
+
+    fn files_failed(&mut self, failure: Failure, out: &mut Vec<Command>) {
+        let jitter = self.jitter.next_unit();
+        let files = self.files.as_mut().expect("files call in flight");
+        if let Failure::Transient { retry_after_ms, .. } = &failure {
+            files.failures += 1;
+            if let RetryDecision::After(ms) = self.policy.decide(files.failures, *retry_after_ms, jitter) {
+                out.push(Command::Sleep { wake: Wake::Files(files.call.id), ms });
+                return;
+            }
+        }
+        self.finish(Outcome::Stopped { slot: None, failure }, out);
+    }
+
+    fn finish(&mut self, outcome: Outcome, out: &mut Vec<Command>) {
+        for (slot, job) in &self.jobs {
+            if job.in_flight() {
+                out.push(Command::Abort { slot: *slot, selection: job.selection });
+            }
+        }
+        self.finished = true;
+        out.push(Command::Finish(outcome));
+    }
+
+    /// Starts what can start: presigns for queued files, then the next
+    /// files request once every file it depends on is ready.
+    fn pump(&mut self, out: &mut Vec<Command>) {
+        for (slot, job) in self.jobs.iter_mut() {
+            if job.state == JobState::Queued {
+                job.state = JobState::Presigning;
+                out.push(Command::Presign { slot: *slot, selection: job.selection });
+            }
+        }
+        if self.files.is_some() {
+            return;
+        }
+        let others_ready = self
+            .jobs
+            .iter()
+            .filter(|(slot, _)| **slot != Slot::IdFile)
+            .all(|(_, job)| matches!(job.state, JobState::Uploaded(_) | JobState::Accepted(_)));
+        if !others_ready {
+            return;
+        }
+        let unaccepted: Vec<(Slot, String)> = self
+            .jobs
+            .iter()
+            .filter(|(slot, _)| **slot != Slot::IdFile)
+            .filter_map(|(slot, job)| match &job.state {
+                JobState::Uploaded(id) => Some((*slot, id.clone())),
+                _ => None,
+            })
+            .collect();
+        let fields = if !unaccepted.is_empty() {
+            unaccepted
+        } else {
+            match self.jobs.get(&Slot::IdFile).map(|job| &job.state) {
+                Some(JobState::Uploaded(id)) => vec![(Slot::IdFile, id.clone())],
+                _ => return,
+            }
+        };
+        let call = FilesCall { id: self.next_call, fields, idempotency_key: format!("{}-{}", self.key_prefix, self.next_call) };
+        self.next_call += 1;
+        self.files = Some(FilesInFlight { call: call.clone(), failures: 0 });
+        out.push(Command::SendFiles(call));
+    }
+}

@@ -1,0 +1,155 @@
+//! The verification status panel: what it says, and when its text changes
+//! as the 2-hour and 5-hour thresholds pass. Time is injected, so the
+//! thresholds are tested without waiting.
+
+/// Don't escalate before this long after submission (2 hours), in ms.
+pub const SUPPORT_AFTER_MS: f64 = 2.0 * 3600.0 * 1000.0;
+/// After this long pending, contact operations (5 hours), in ms.
+pub const OPERATIONS_AFTER_MS: f64 = 5.0 * 3600.0 * 1000.0;
+
+/// The verification state as the widget knows it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verification {
+    /// Nothing submitted yet.
+    NotStarted,
+    /// Submitted at this instant (ms since the epoch), waiting for review.
+    Pending {
+        /// When the id_file request was accepted.
+        since_ms: f64,
+    },
+    /// The platform verified the customer.
+    Verified,
+    /// The platform rejected the documents.
+    Rejected {
+        /// The platform's reason, if any.
+        reason: Option<String>,
+    },
+}
+
+impl Verification {
+    /// The stable name passed to `onStatusChange` and accepted by `setStatus`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verification::NotStarted => "not_started",
+            Verification::Pending { .. } => "pending",
+            Verification::Verified => "verified",
+            Verification::Rejected { .. } => "rejected",
+        }
+    }
+}
+
+/// How long a pending verification has been waiting, in plain stages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PendingStage {
+    /// Under 2 hours: normal; please don't contact support yet.
+    Normal,
+    /// 2 to 5 hours: longer than usual, still no need to act.
+    Long,
+    /// Over 5 hours: contact the operations team.
+    Overdue,
+}
+
+/// The stage at `now_ms` of a verification pending since `since_ms`.
+/// Clock skew (now before since) counts as just submitted.
+pub fn pending_stage(since_ms: f64, now_ms: f64) -> PendingStage {
+    let elapsed = (now_ms - since_ms).max(0.0);
+    if elapsed < SUPPORT_AFTER_MS {
+        PendingStage::Normal
+    } else if elapsed < OPERATIONS_AFTER_MS {
+        PendingStage::Long
+    } else {
+        PendingStage::Overdue
+    }
+}
+
+/// Milliseconds until the panel's text next changes, if it will.
+pub fn next_change_in(since_ms: f64, now_ms: f64) -> Option<f64> {
+    let elapsed = (now_ms - since_ms).max(0.0);
+    [SUPPORT_AFTER_MS, OPERATIONS_AFTER_MS].into_iter().find(|t| *t > elapsed).map(|t| t - elapsed)
+}
+
+/// The panel's text. `clock` formats an instant (ms) as a local time of day;
+/// the browser layer passes the locale's formatter.
+pub fn panel_text(state: &Verification, now_ms: f64, clock: impl Fn(f64) -> String) -> (String, String) {
+    match state {
+        Verification::NotStarted => ("Not submitted yet".into(), "Upload your documents to start verification.".into()),
+        Verification::Pending { since_ms } => {
+            let since = clock(*since_ms);
+            match pending_stage(*since_ms, now_ms) {
+                PendingStage::Normal => (
+                    format!("Verification in progress since {since}"),
+                    format!(
+                        "It usually takes a few minutes and can take up to 2 hours. Please don't contact support before {}.",
+                        clock(since_ms + SUPPORT_AFTER_MS)
+                    ),
+                ),
+                PendingStage::Long => (
+                    format!("Verification in progress since {since}"),
+                    format!(
+                        "This is taking longer than usual, but no action is needed yet. If it is still pending at {}, contact the operations team.",
+                        clock(since_ms + OPERATIONS_AFTER_MS)
+                    ),
+                ),
+                PendingStage::Overdue => (
+                    format!("Verification still pending since {since}"),
+                    "It has been pending for more than 5 hours. Please contact the operations team.".into(),
+                ),
+            }
+        }
+        Verification::Verified => ("Identity verified".into(), "Your documents were accepted. You're all set.".into()),
+        Verification::Rejected { reason } => (
+            "Verification rejected".into(),
+            match reason {
+                Some(reason) if !reason.trim().is_empty() => {
+                    format!("Reason: {}. Please upload new documents.", reason.trim().trim_end_matches('.'))
+                }
+                _ => "Your documents were not accepted. Please upload new documents.".into(),
+            },
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: f64 = 3600.0 * 1000.0;
+
+    fn clock(ms: f64) -> String {
+        format!("t+{}m", (ms / 60_000.0) as i64)
+    }
+
+    #[test]
+    fn text_moves_on_as_thresholds_pass() {
+        let state = Verification::Pending { since_ms: 0.0 };
+        let (_, early) = panel_text(&state, 10.0 * 60_000.0, clock);
+        assert!(early.contains("up to 2 hours") && early.contains("before t+120m"), "{early}");
+        let (_, long) = panel_text(&state, 2.0 * HOUR, clock);
+        assert!(long.contains("longer than usual") && long.contains("t+300m"), "{long}");
+        let (title, late) = panel_text(&state, 5.0 * HOUR + 1.0, clock);
+        assert!(late.contains("operations team") && title.contains("still pending"), "{late}");
+    }
+
+    #[test]
+    fn stage_boundaries_are_exact() {
+        assert_eq!(pending_stage(0.0, 2.0 * HOUR - 1.0), PendingStage::Normal);
+        assert_eq!(pending_stage(0.0, 2.0 * HOUR), PendingStage::Long);
+        assert_eq!(pending_stage(0.0, 5.0 * HOUR - 1.0), PendingStage::Long);
+        assert_eq!(pending_stage(0.0, 5.0 * HOUR), PendingStage::Overdue);
+        assert_eq!(pending_stage(10.0, 0.0), PendingStage::Normal, "clock skew");
+    }
+
+    #[test]
+    fn next_change_points_at_the_next_threshold() {
+        assert_eq!(next_change_in(0.0, HOUR), Some(HOUR));
+        assert_eq!(next_change_in(0.0, 3.0 * HOUR), Some(2.0 * HOUR));
+        assert_eq!(next_change_in(0.0, 6.0 * HOUR), None);
+    }
+
+    #[test]
+    fn rejection_shows_the_reason() {
+        let (title, text) = panel_text(&Verification::Rejected { reason: Some("Document expired.".into()) }, 0.0, clock);
+        assert_eq!(title, "Verification rejected");
+        assert!(text.contains("Reason: Document expired."), "{text}");
+    }
+}

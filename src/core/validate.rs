@@ -1,0 +1,284 @@
+//! Checks made before any network traffic: per-file checks when a file is
+//! chosen, and form checks when the customer submits.
+
+use crate::core::rules::{slot_required, slot_visible, DocumentType, Requirements, Slot};
+use crate::core::sniff::{slot_accepts, FileKind};
+
+/// What the widget knows about a chosen file without reading all of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileFacts {
+    /// The file name as the browser reports it (untrusted text).
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// `File.lastModified`, in milliseconds since the epoch.
+    pub last_modified: u64,
+    /// Type sniffed from the first bytes; `None` when unrecognised.
+    pub kind: Option<FileKind>,
+}
+
+impl FileFacts {
+    /// Whether two chosen files are the same file picked twice.
+    pub fn same_file_as(&self, other: &FileFacts) -> bool {
+        self.name == other.name && self.size == other.size && self.last_modified == other.last_modified
+    }
+}
+
+/// A problem found before upload; each has a stable code and a message
+/// that tells the customer what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The file has no bytes.
+    EmptyFile,
+    /// The file is over the size limit and cannot be downscaled.
+    FileTooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        max: u64,
+    },
+    /// The content is none of the recognised types, whatever its name says.
+    UnsupportedFileType,
+    /// A recognised type that this slot does not take (a PDF as a photo).
+    FileTypeNotAllowed {
+        /// What the file is.
+        kind: FileKind,
+        /// Where it was chosen.
+        slot: Slot,
+    },
+    /// The same file was chosen for another slot too.
+    DuplicateFile {
+        /// The other slot.
+        other: Slot,
+    },
+    /// A required slot has no file.
+    FileRequired {
+        /// The empty slot.
+        slot: Slot,
+    },
+    /// No document type was chosen.
+    DocumentTypeRequired,
+    /// A document type the platform does not accept (national ID cards).
+    DocumentTypeNotAccepted,
+}
+
+impl Problem {
+    /// Stable snake_case code (also passed to `onError`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::EmptyFile => "empty_file",
+            Problem::FileTooLarge { .. } => "file_too_large",
+            Problem::UnsupportedFileType => "unsupported_file_type",
+            Problem::FileTypeNotAllowed { .. } => "file_type_not_allowed",
+            Problem::DuplicateFile { .. } => "duplicate_file",
+            Problem::FileRequired { .. } => "file_required",
+            Problem::DocumentTypeRequired => "document_type_required",
+            Problem::DocumentTypeNotAccepted => "document_type_not_accepted",
+        }
+    }
+
+    /// The message shown to the customer.
+    pub fn message(&self, document: Option<DocumentType>) -> String {
+        match self {
+            Problem::EmptyFile => "This file is empty (0 bytes). Choose the file again or take a new photo.".into(),
+            Problem::FileTooLarge { size, max } => format!(
+                "This file is {}; the limit is {}. Choose a smaller file.",
+                human_size(*size),
+                human_size(*max)
+            ),
+            Problem::UnsupportedFileType => {
+                "This file is not a photo or document we can read, whatever its name says. Use a JPEG, PNG, WebP or HEIC photo, or a PDF for proof of address.".into()
+            }
+            Problem::FileTypeNotAllowed { kind, slot } => match slot {
+                Slot::IdFile | Slot::IdFileBack => {
+                    format!("A {} can't be used here: take a photo of the document (JPEG, PNG, WebP or HEIC).", kind.label())
+                }
+                Slot::ProofOfAddress => format!("A {} can't be used as proof of address: use a photo or a PDF.", kind.label()),
+                Slot::Liveness => format!("A {} can't be used for the selfie: use a photo or a short video.", kind.label()),
+            },
+            Problem::DuplicateFile { other } => format!(
+                "This is the same file as \u{201c}{}\u{201d}. Choose a different file for each part.",
+                other.label(document)
+            ),
+            Problem::FileRequired { slot } => match slot {
+                Slot::IdFile => "Add a photo of your document.".into(),
+                Slot::IdFileBack => "Add a photo of the back of your document: this document has two sides.".into(),
+                Slot::ProofOfAddress => "Add a proof of address (a recent utility bill or bank statement).".into(),
+                Slot::Liveness => "Add a selfie for the liveness check.".into(),
+            },
+            Problem::DocumentTypeRequired => "Choose your document type: passport, driver's license or resident permit.".into(),
+            Problem::DocumentTypeNotAccepted => {
+                "National ID cards are not accepted. Use a passport, driver's license or resident permit.".into()
+            }
+        }
+    }
+}
+
+/// Checks one chosen file for `slot`. `can_downscale` says whether an
+/// oversized file can be made smaller in the browser (decodable photos).
+pub fn check_file(slot: Slot, facts: &FileFacts, max_size: u64, can_downscale: bool) -> Result<(), Problem> {
+    if facts.size == 0 {
+        return Err(Problem::EmptyFile);
+    }
+    let kind = facts.kind.ok_or(Problem::UnsupportedFileType)?;
+    if !slot_accepts(slot, kind) {
+        return Err(Problem::FileTypeNotAllowed { kind, slot });
+    }
+    if facts.size > max_size && !(can_downscale && kind.is_image()) {
+        return Err(Problem::FileTooLarge { size: facts.size, max: max_size });
+    }
+    Ok(())
+}
+
+/// The slots that take part in a submission: the visible ones with a file.
+pub fn submitted_slots<'a>(
+    document: Option<DocumentType>,
+    chosen: &'a [(Slot, FileFacts)],
+) -> impl Iterator<Item = &'a (Slot, FileFacts)> {
+    chosen.iter().filter(move |(slot, _)| slot_visible(document, *slot))
+}
+
+/// Checks the whole form on submit. Returns form-level problems and
+/// per-slot problems; both empty means the form may be sent.
+pub fn check_form(
+    document: Option<DocumentType>,
+    chosen: &[(Slot, FileFacts)],
+    required: Requirements,
+) -> (Vec<Problem>, Vec<(Slot, Problem)>) {
+    let mut form = Vec::new();
+    let mut slots = Vec::new();
+    if document.is_none() {
+        form.push(Problem::DocumentTypeRequired);
+    }
+    for slot in Slot::ALL {
+        let has_file = chosen.iter().any(|(s, _)| *s == slot);
+        if slot_required(document, slot, required) && !has_file {
+            slots.push((slot, Problem::FileRequired { slot }));
+        }
+    }
+    let visible: Vec<&(Slot, FileFacts)> = submitted_slots(document, chosen).collect();
+    for (i, (slot, facts)) in visible.iter().enumerate() {
+        if let Some((other, _)) = visible[..i].iter().find(|(_, earlier)| earlier.same_file_as(facts)) {
+            slots.push((*slot, Problem::DuplicateFile { other: *other }));
+        }
+    }
+    (form, slots)
+}
+
+/// A file size for people: `512 B`, `34.5 KB`, `10 MB`.
+pub fn human_size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KB {
+        format!("{bytes} B")
+    } else if b < KB * KB {
+        trim_unit(b / KB, "KB")
+    } else {
+        trim_unit(b / (KB * KB), "MB")
+    }
+}
+
+fn trim_unit(value: f64, unit: &str) -> String {
+    let text = format!("{value:.1}");
+    let text = text.strip_suffix(".0").unwrap_or(&text);
+    format!("{text} {unit}")
+}
+
+/// The longest file name the form shows, in characters.
+pub const MAX_DISPLAY_NAME: usize = 48;
+
+/// A file name made safe to show: control and bidirectional-override
+/// characters removed (so `gpj.exe` can't pose as `exe.jpg`), and long
+/// names shortened in the middle so the extension stays visible. Yew
+/// escapes the text, so markup in names stays inert.
+pub fn display_name(name: &str) -> String {
+    let clean: String = name.chars().filter(|c| !c.is_control() && !is_bidi_control(*c)).collect();
+    let clean = clean.trim();
+    let count = clean.chars().count();
+    if clean.is_empty() {
+        return "(unnamed file)".into();
+    }
+    if count <= MAX_DISPLAY_NAME {
+        return clean.to_owned();
+    }
+    let tail = 12;
+    let head = MAX_DISPLAY_NAME - tail - 1;
+    let start: String = clean.chars().take(head).collect();
+    let end: String = clean.chars().skip(count - tail).collect();
+    format!("{start}\u{2026}{end}")
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(name: &str, size: u64, kind: Option<FileKind>) -> FileFacts {
+        FileFacts { name: name.into(), size, last_modified: 1, kind }
+    }
+
+    #[test]
+    fn file_checks_give_specific_problems() {
+        let max = 10 << 20;
+        assert_eq!(check_file(Slot::IdFile, &facts("a.jpg", 0, None), max, true), Err(Problem::EmptyFile));
+        assert_eq!(
+            check_file(Slot::IdFile, &facts("setup.jpg", 100, None), max, true),
+            Err(Problem::UnsupportedFileType)
+        );
+        assert_eq!(
+            check_file(Slot::IdFile, &facts("a.pdf", 100, Some(FileKind::Pdf)), max, true),
+            Err(Problem::FileTypeNotAllowed { kind: FileKind::Pdf, slot: Slot::IdFile })
+        );
+        let big_pdf = facts("bill.pdf", max + 1, Some(FileKind::Pdf));
+        assert_eq!(
+            check_file(Slot::ProofOfAddress, &big_pdf, max, true),
+            Err(Problem::FileTooLarge { size: max + 1, max })
+        );
+        let big_photo = facts("a.jpg", max + 1, Some(FileKind::Jpeg));
+        assert_eq!(check_file(Slot::IdFile, &big_photo, max, true), Ok(()));
+        assert!(check_file(Slot::IdFile, &big_photo, max, false).is_err());
+        assert_eq!(check_file(Slot::IdFile, &facts("a.jpg", max, Some(FileKind::Jpeg)), max, false), Ok(()));
+    }
+
+    #[test]
+    fn form_checks_find_missing_back_and_duplicates() {
+        let front = facts("front.jpg", 10, Some(FileKind::Jpeg));
+        let chosen = vec![(Slot::IdFile, front.clone()), (Slot::Liveness, front)];
+        let (form, slots) = check_form(Some(DocumentType::DriversLicense), &chosen, Requirements::default());
+        assert!(form.is_empty());
+        assert!(slots.contains(&(Slot::IdFileBack, Problem::FileRequired { slot: Slot::IdFileBack })));
+        assert!(slots.contains(&(Slot::Liveness, Problem::DuplicateFile { other: Slot::IdFile })));
+
+        let (form, _) = check_form(None, &[], Requirements::default());
+        assert_eq!(form, vec![Problem::DocumentTypeRequired]);
+    }
+
+    #[test]
+    fn hidden_back_side_is_ignored_for_passports() {
+        let front = facts("front.jpg", 10, Some(FileKind::Jpeg));
+        let chosen = vec![(Slot::IdFile, front.clone()), (Slot::IdFileBack, front)];
+        let (form, slots) = check_form(Some(DocumentType::Passport), &chosen, Requirements::default());
+        assert!(form.is_empty() && slots.is_empty(), "{slots:?}");
+    }
+
+    #[test]
+    fn names_are_cleaned_and_shortened() {
+        assert_eq!(display_name("photo\u{202E}gpj.exe"), "photogpj.exe");
+        assert_eq!(display_name("<script>alert(1)</script>.jpg"), "<script>alert(1)</script>.jpg");
+        let long = format!("{}.jpg", "a".repeat(500));
+        let shown = display_name(&long);
+        assert_eq!(shown.chars().count(), MAX_DISPLAY_NAME);
+        assert!(shown.ends_with("aaaaaaaa.jpg") && shown.contains('\u{2026}'));
+        assert_eq!(display_name("\u{0007}\n"), "(unnamed file)");
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(human_size(512), "512 B");
+        assert_eq!(human_size(10 << 20), "10 MB");
+        assert_eq!(human_size(1536), "1.5 KB");
+    }
+}
