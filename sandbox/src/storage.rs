@@ -12,7 +12,6 @@ use futures_util::StreamExt;
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use crate::db::{random_id, valid_file_id};
@@ -209,7 +208,6 @@ async fn write_body(
 ) -> Result<String, Option<AppError>> {
     let file = tokio::fs::File::create(tmp).await.map_err(AppError::from)?;
     let mut out = tokio::io::BufWriter::with_capacity(1 << 20, file);
-    let mut hasher = Sha256::new();
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| AppError::invalid(format!("upload interrupted: {e}")))?;
@@ -217,7 +215,6 @@ async fn write_body(
         if seen.bytes > size {
             return Err(Some(length_mismatch(seen.bytes, size)));
         }
-        hasher.update(&chunk);
         out.write_all(&chunk).await.map_err(AppError::from)?;
         if drop_after.is_some_and(|n| seen.bytes >= n) {
             return Err(None);
@@ -227,5 +224,7 @@ async fn write_body(
         return Err(Some(length_mismatch(seen.bytes, size)));
     }
     out.flush().await.map_err(AppError::from)?;
-    Ok(format!("\"{}\"", &hex::encode(hasher.finalize())[..32]))
+    // Not a content hash (hashing would cost CPU on every byte): a fresh tag per stored version.
+    let tag = random_id("", 26);
+    Ok(format!("\"{}\"", tag.to_ascii_lowercase()))
 }
