@@ -10,7 +10,14 @@ const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
   + `connect-src 'self' ${sandbox.API} ${sandbox.STORAGE}; style-src 'self'; img-src 'self' blob: data:`;
 
 let browser;
-before(async () => { await sandbox.waitUp(); await sandbox.clearFaults(); browser = await launch(); });
+// A document fulfilled by page.route has no known IP address space, so Chromium's
+// Local Network Access checks would treat it as public and block its requests to
+// 127.0.0.1; the real page (served by the sandbox) is not affected.
+before(async () => {
+  await sandbox.waitUp();
+  await sandbox.clearFaults();
+  browser = await launch({ extraArgs: ['--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests'] });
+});
 after(async () => { await browser?.close(); });
 
 test('the demo page is served with a Content-Security-Policy (header or meta)', async () => {

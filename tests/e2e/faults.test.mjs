@@ -137,7 +137,7 @@ test(`fault-injection suite: ${SEEDS.length} seeded flows`, async (t) => {
           files: plan.files,
           params: plan.params,
           timeout: FLOW_TIMEOUT_MS,
-          beforeClick: () => sandbox.setFaults(plan.rules, seed),
+          beforeOpen: () => sandbox.setFaults(plan.rules, seed),
         });
       } finally {
         await sandbox.clearFaults();

@@ -152,7 +152,7 @@ for (const route of ['presign', 'files']) {
       customerId,
       docType: 'drivers_license',
       files: goodFiles('drivers_license', { liveness: false }),
-      beforeClick: () => sandbox.setFaults([{ route, probability: 1, count: 1, action: { type: 'expire_token' } }], 7),
+      beforeOpen: () => sandbox.setFaults([{ route, probability: 1, count: 1, action: { type: 'expire_token' } }], 7),
     });
     await assertCompleted(r);
     const injected = r.events.filter((e) => e.kind === 'fault' && e.fault === 'expire_token');

@@ -28,13 +28,15 @@ export function windowEvents(evs, customerId) {
 /**
  * Run one flow: open the demo for `customerId` with `params`, choose `files`
  * (slot -> path) for `docType`, click submit (or `clickFn(page)`), wait for the
- * outcome, let in-flight requests land, and check the invariants.
+ * outcome, let in-flight requests land, and check the invariants. `beforeOpen`
+ * (e.g. switch faults on) runs after the event window starts, before the page loads.
  * Returns {outcome, message, kyc, events (window), violations, since}.
  */
 export async function runFlow(page, {
-  customerId, docType, files, params = {}, clickFn = null, timeout = 60000, beforeClick = null, quietMs = 400,
+  customerId, docType, files, params = {}, clickFn = null, timeout = 60000, beforeOpen = null, beforeClick = null, quietMs = 400,
 }) {
   const since = await sandbox.waitQuiet(200, 3000);
+  if (beforeOpen) await beforeOpen();
   await openDemo(page, { customer: customerId, ...params });
   await chooseFiles(page, docType, files);
   if (beforeClick) await beforeClick(page);
