@@ -54,10 +54,10 @@ if [ ${#apt_missing[@]} -gt 0 ] && need_install "apt: ${apt_missing[*]}"; then
     log "apt-get update (no package lists yet)"
     $SUDO apt-get update -q
   fi
-  if ! $SUDO apt-get install -y -q --no-install-recommends "${apt_missing[@]}"; then
+  if ! $SUDO apt-get install -y -q "${apt_missing[@]}"; then
     log "apt-get install failed; apt-get update and retry"
     $SUDO apt-get update -q
-    $SUDO apt-get install -y -q --no-install-recommends "${apt_missing[@]}"
+    $SUDO apt-get install -y -q "${apt_missing[@]}"
   fi
 elif [ ${#apt_missing[@]} -eq 0 ]; then
   log "ok: chromium chromium-driver curl node (Debian packages present)"
