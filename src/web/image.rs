@@ -1,1 +1,259 @@
-//! Browser image decoding for the quality gate (being built).
+//! Browser glue of the quality gate: decode a chosen photo with
+//! `createImageBitmap`, read its pixels once, and hand them to the pure core
+//! ([`crate::core::quality`]); re-encode oversized photos as JPEG.
+//!
+//! One decode per check: the photo's own size and EXIF orientation come from
+//! its header (parsed in Rust from the first 64 KiB), and the browser decodes
+//! straight to the analysis size with the orientation applied. Only formats
+//! whose header is not parsed (HEIF in Safari, GIF, …) take a full-size
+//! decode, drawn scaled onto the canvas.
+
+use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    Blob, ImageBitmap, ImageBitmapOptions, ImageEncodeOptions, ImageOrientation, OffscreenCanvas,
+    OffscreenCanvasRenderingContext2d, ResizeQuality,
+};
+
+use crate::core::quality::{
+    analysis_size, assess, luma_from_rgba, parse_header, HeaderError, ImageFormat, ReasonCode,
+    Report,
+};
+
+/// Bytes read for the header; a JPEG whose frame header lies further (large
+/// metadata segments) is read again up to [`HEADER_MAX_BYTES`].
+const HEADER_BYTES: f64 = 64.0 * 1024.0;
+
+/// Most bytes read to find a header before falling back to a full decode.
+const HEADER_MAX_BYTES: f64 = 1024.0 * 1024.0;
+
+/// Resampling used for the analysis decode. `"medium"` lets Chromium decode
+/// JPEGs at a reduced DCT scale and filters with mipmaps, so fine print is
+/// averaged rather than aliased (which `"pixelated"`/`"low"` would do, making
+/// a blurred photo look sharper); see `docs/quality.md` for the timings.
+const ANALYSIS_RESIZE: ResizeQuality = ResizeQuality::Medium;
+
+/// Why a photo could not be checked or re-encoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageError {
+    /// The file has no bytes.
+    Empty,
+    /// A format every browser decodes failed to decode: the file is damaged
+    /// or incomplete.
+    Unreadable,
+    /// The browser cannot decode this format (HEIC outside Safari), or the
+    /// file is not an image at all.
+    UnsupportedFormat(ImageFormat),
+    /// A browser API the gate needs failed or is missing (for example no
+    /// `OffscreenCanvas`); the photo itself may be fine.
+    Browser(String),
+}
+
+impl ImageError {
+    /// Stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImageError::Browser(_) => "image_check_unavailable",
+            other => other.reason().map_or("image_check_unavailable", |r| r.code()),
+        }
+    }
+
+    /// The message shown to the customer.
+    pub fn message(&self) -> &'static str {
+        match self {
+            ImageError::UnsupportedFormat(ImageFormat::Heif) => {
+                "This browser can't read HEIC photos. Choose a JPEG or PNG, or set your camera to \
+                 'Most compatible'."
+            }
+            ImageError::UnsupportedFormat(ImageFormat::Unknown | ImageFormat::Pdf) => {
+                "This file isn't a photo this browser can read. Choose a JPEG or PNG photo."
+            }
+            ImageError::Browser(_) => {
+                "This browser can't check the photo before upload; it will be reviewed after upload."
+            }
+            other => other.reason().map_or("", |r| r.message()),
+        }
+    }
+
+    /// The reason this error stands for in a [`Report`], if the photo is at
+    /// fault (`None` for [`ImageError::Browser`]).
+    pub fn reason(&self) -> Option<ReasonCode> {
+        match self {
+            ImageError::Empty => Some(ReasonCode::EmptyFile),
+            ImageError::Unreadable => Some(ReasonCode::Unreadable),
+            ImageError::UnsupportedFormat(_) => Some(ReasonCode::UnsupportedFormat),
+            ImageError::Browser(_) => None,
+        }
+    }
+}
+
+fn browser(what: &str, err: JsValue) -> ImageError {
+    let detail = err.as_string().or_else(|| {
+        err.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))
+    });
+    ImageError::Browser(format!("{what}: {}", detail.unwrap_or_default()))
+}
+
+/// The photo's displayed size and the decode that reaches the analysis size.
+struct Source {
+    format: ImageFormat,
+    /// Displayed size, from the header; `None` when only a decode tells.
+    size: Option<(u32, u32)>,
+}
+
+async fn read_source(blob: &Blob) -> Result<Source, ImageError> {
+    let total = blob.size();
+    if total == 0.0 {
+        return Err(ImageError::Empty);
+    }
+    let mut len = HEADER_BYTES.min(total);
+    loop {
+        let bytes = read_bytes(blob, len).await?;
+        match parse_header(&bytes) {
+            Ok(header) => return Ok(Source { format: header.format, size: Some(header.oriented_size()) }),
+            Err(HeaderError::Empty) => return Err(ImageError::Empty),
+            Err(HeaderError::Malformed(_)) => return Err(ImageError::Unreadable),
+            Err(HeaderError::NotParsed(format)) => return Ok(Source { format, size: None }),
+            Err(HeaderError::NeedMore) if len < total && len < HEADER_MAX_BYTES => {
+                len = (len * 4.0).min(total).min(HEADER_MAX_BYTES);
+            }
+            Err(HeaderError::NeedMore) => {
+                let format = ImageFormat::sniff(&bytes);
+                return match format {
+                    // The file ends inside the header.
+                    _ if len >= total && format.decodes_everywhere() => Err(ImageError::Unreadable),
+                    _ => Ok(Source { format, size: None }),
+                };
+            }
+        }
+    }
+}
+
+async fn read_bytes(blob: &Blob, len: f64) -> Result<Vec<u8>, ImageError> {
+    let part = blob.slice_with_f64_and_f64(0.0, len).map_err(|e| browser("Blob.slice", e))?;
+    let buffer = JsFuture::from(part.array_buffer()).await.map_err(|e| browser("Blob.arrayBuffer", e))?;
+    Ok(Uint8Array::new(&buffer.unchecked_into::<ArrayBuffer>()).to_vec())
+}
+
+/// `createImageBitmap(blob, {imageOrientation: "from-image", resize…})`.
+async fn decode(
+    blob: &Blob,
+    format: ImageFormat,
+    resize: Option<((u32, u32), ResizeQuality)>,
+) -> Result<ImageBitmap, ImageError> {
+    let window = web_sys::window().ok_or_else(|| ImageError::Browser("no window".into()))?;
+    let options = ImageBitmapOptions::new();
+    options.set_image_orientation(ImageOrientation::FromImage);
+    if let Some(((w, h), quality)) = resize {
+        options.set_resize_width(w);
+        options.set_resize_height(h);
+        options.set_resize_quality(quality);
+    }
+    let promise = window
+        .create_image_bitmap_with_blob_and_image_bitmap_options(blob, &options)
+        .map_err(|e| browser("createImageBitmap", e))?;
+    match JsFuture::from(promise).await {
+        Ok(bitmap) => Ok(bitmap.unchecked_into()),
+        // The decoder rejects: a damaged file in a format every browser
+        // reads, otherwise a format this browser lacks.
+        Err(_) if format.decodes_everywhere() => Err(ImageError::Unreadable),
+        Err(_) => Err(ImageError::UnsupportedFormat(format)),
+    }
+}
+
+/// A 2D context on a new `w` × `h` canvas with `bitmap` drawn to fill it.
+fn draw(bitmap: &ImageBitmap, w: u32, h: u32) -> Result<(OffscreenCanvas, OffscreenCanvasRenderingContext2d), ImageError> {
+    let canvas = OffscreenCanvas::new(w, h).map_err(|e| browser("OffscreenCanvas", e))?;
+    // The pixels are read back once: keep the canvas in CPU memory.
+    let settings = Object::new();
+    Reflect::set(&settings, &"willReadFrequently".into(), &JsValue::TRUE)
+        .map_err(|e| browser("context options", e))?;
+    let ctx = canvas
+        .get_context_with_context_options("2d", &settings)
+        .map_err(|e| browser("getContext", e))?
+        .ok_or_else(|| ImageError::Browser("no 2d context".into()))?
+        .unchecked_into::<OffscreenCanvasRenderingContext2d>();
+    // Only the fallback path (a full-size decode) is scaled here.
+    let _ = Reflect::set(&ctx, &"imageSmoothingQuality".into(), &"high".into());
+    ctx.draw_image_with_image_bitmap_and_dw_and_dh(bitmap, 0.0, 0.0, f64::from(w), f64::from(h))
+        .map_err(|e| browser("drawImage", e))?;
+    Ok((canvas, ctx))
+}
+
+/// Checks a chosen photo: one browser decode at analysis size, one pixel
+/// read, then [`assess`] in Rust.
+///
+/// Errors are the photo's fault ([`ImageError::reason`] gives the reason to
+/// show) except [`ImageError::Browser`]. A file that is not an image (no
+/// known magic bytes) fails with [`ImageError::UnsupportedFormat`].
+pub async fn check_image(blob: &Blob) -> Result<Report, ImageError> {
+    let source = read_source(blob).await?;
+    let (bitmap, (sw, sh)) = match source.size {
+        Some((sw, sh)) => {
+            let target = analysis_size(sw, sh);
+            (decode(blob, source.format, Some((target, ANALYSIS_RESIZE))).await?, (sw, sh))
+        }
+        None => {
+            let full = decode(blob, source.format, None).await?;
+            let size = (full.width(), full.height());
+            (full, size)
+        }
+    };
+    let (w, h) = analysis_size(sw, sh);
+    let pixels = draw(&bitmap, w, h).and_then(|(_, ctx)| {
+        ctx.get_image_data(0.0, 0.0, f64::from(w), f64::from(h)).map_err(|e| browser("getImageData", e))
+    });
+    bitmap.close();
+    let luma = luma_from_rgba(&pixels?.data());
+    Ok(assess(sw, sh, &luma, w, h))
+}
+
+/// Re-encodes a photo as a `w` × `h` JPEG at `quality` (0–1), its EXIF
+/// orientation applied (the output carries no EXIF, so `w` × `h` is the
+/// displayed size). Sizes come from
+/// [`downscale_target`](crate::core::quality::downscale_target).
+pub async fn downscale_to_jpeg(blob: &Blob, w: u32, h: u32, quality: f64) -> Result<Blob, ImageError> {
+    if blob.size() == 0.0 {
+        return Err(ImageError::Empty);
+    }
+    let format = ImageFormat::sniff(&read_bytes(blob, 32.0_f64.min(blob.size())).await?);
+    // High-quality resampling keeps glyph edges crisp in the upload.
+    let bitmap = decode(blob, format, Some(((w, h), ResizeQuality::High))).await?;
+    let drawn = draw(&bitmap, w, h);
+    bitmap.close();
+    let (canvas, _) = drawn?;
+    let options = ImageEncodeOptions::new();
+    options.set_type("image/jpeg");
+    options.set_quality(quality);
+    let promise = canvas.convert_to_blob_with_options(&options).map_err(|e| browser("convertToBlob", e))?;
+    let out = JsFuture::from(promise).await.map_err(|e| browser("convertToBlob", e))?;
+    Ok(out.unchecked_into())
+}
+
+/// The report as the JS object `{verdict, reasons: [{code, message}], width,
+/// height, metrics: {…}}` returned by `checkImage`.
+pub fn report_to_js(report: &Report) -> JsValue {
+    let set = |obj: &Object, key: &str, value: JsValue| {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(obj, &key.into(), &value);
+    };
+    let out = Object::new();
+    set(&out, "verdict", report.verdict.as_str().into());
+    let reasons = js_sys::Array::new();
+    for reason in &report.reasons {
+        let r = Object::new();
+        set(&r, "code", reason.code.code().into());
+        set(&r, "message", reason.code.message().into());
+        reasons.push(&r);
+    }
+    set(&out, "reasons", reasons.into());
+    set(&out, "width", report.width.into());
+    set(&out, "height", report.height.into());
+    let metrics = Object::new();
+    for (name, value) in report.metrics.fields() {
+        set(&metrics, name, f64::from(value).into());
+    }
+    set(&out, "metrics", metrics.into());
+    out.into()
+}
