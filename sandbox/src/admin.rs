@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::customers::{current_files, customer_view};
 use crate::db::valid_customer_id;
-use crate::error::{parse_json, AppError};
+use crate::error::{parse_json, AppError, PathId};
 use crate::faults::FaultSet;
 use crate::server::PeerAddr;
 use crate::state::AppState;
@@ -102,14 +102,14 @@ async fn create_customer(State(state): State<AppState>, body: Result<Bytes, Byte
     Ok((StatusCode::CREATED, Json(admin_view(&state, &req.id)?)).into_response())
 }
 
-async fn get_customer(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, AppError> {
+async fn get_customer(State(state): State<AppState>, PathId(id): PathId) -> Result<Json<Value>, AppError> {
     if !valid_customer_id(&id) {
         return Err(AppError::invalid("malformed customer id"));
     }
     Ok(Json(admin_view(&state, &id)?))
 }
 
-async fn complete_review(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, AppError> {
+async fn complete_review(State(state): State<AppState>, PathId(id): PathId) -> Result<Json<Value>, AppError> {
     if !valid_customer_id(&id) {
         return Err(AppError::invalid("malformed customer id"));
     }

@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::db::{valid_customer_id, valid_file_id};
-use crate::error::{parse_json, AppError};
+use crate::error::{parse_json, AppError, PathId};
 use crate::faults::{self, Ctx};
 use crate::server::ConnKill;
 use crate::state::AppState;
@@ -95,7 +95,7 @@ pub fn current_files(conn: &Connection, id: &str) -> rusqlite::Result<Map<String
 /// `GET /v1/customers/{id}` (scope `customer:write` or `customer:read`).
 pub async fn get(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     kill: Option<Extension<ConnKill>>,
     headers: HeaderMap,
 ) -> Response {
@@ -126,7 +126,7 @@ type Outcome = Result<(u16, Value, bool), AppError>;
 /// `POST /v1/customers/{id}/files` (scope `customer:write`).
 pub async fn post_files(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     kill: Option<Extension<ConnKill>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -24,7 +24,7 @@ use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::cors::{self, Cors};
-use crate::error::{self, parse_json, AppError};
+use crate::error::{self, parse_json, AppError, PathId};
 use crate::{clock, sign};
 
 /// Settings of the demo host backend.
@@ -174,7 +174,7 @@ async fn webhook(
 }
 
 /// `GET /demo/status/{customer_id}`: the last result learned from webhooks.
-async fn status(State(state): State<DemoState>, Path(customer_id): Path<String>) -> Json<Value> {
+async fn status(State(state): State<DemoState>, PathId(customer_id): PathId) -> Json<Value> {
     let results = state.inner.results.lock().unwrap_or_else(|e| e.into_inner());
     Json(results.get(&customer_id).cloned().unwrap_or_else(|| {
         json!({"customer_id": customer_id, "status": null, "rejection_reason": null})

@@ -112,3 +112,17 @@ pub async fn not_found() -> AppError {
 pub async fn method_not_allowed() -> AppError {
     AppError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this route")
 }
+
+/// One path parameter; a rejection (e.g. invalid percent-encoding) becomes 400 `invalid_request`.
+pub struct PathId(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PathId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, AppError> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(p)| PathId(p))
+            .map_err(|e| AppError::invalid(e.body_text()))
+    }
+}

@@ -4,7 +4,7 @@
 use std::path::{Path as FsPath, PathBuf};
 
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -15,7 +15,7 @@ use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
 use crate::db::{random_id, valid_file_id};
-use crate::error::AppError;
+use crate::error::{AppError, PathId};
 use crate::faults::{self, Ctx, Injection};
 use crate::server::ConnKill;
 use crate::state::AppState;
@@ -51,7 +51,7 @@ pub fn blob_path(state: &AppState, file_id: &str) -> PathBuf {
 /// `PUT /upload/{file_id}`.
 pub async fn put(
     State(state): State<AppState>,
-    Path(file_id): Path<String>,
+    PathId(file_id): PathId,
     RawQuery(query): RawQuery,
     kill: Option<Extension<ConnKill>>,
     headers: HeaderMap,

@@ -243,6 +243,7 @@ async fn get_customer() {
     assert_error(&sbx.get("/v1/customers/cus_nobody", Some(&tok)).await, 404, "customer_not_found");
     assert_error(&sbx.get("/v1/customers/a.b", Some(&tok)).await, 400, "invalid_request");
     assert_error(&sbx.get("/v1/customers/..%2Fetc", Some(&tok)).await, 400, "invalid_request");
+    assert_error(&sbx.get("/v1/customers/%FF%FE", Some(&tok)).await, 400, "invalid_request");
     assert_error(&sbx.get(&format!("/v1/customers/{}", "a".repeat(65)), Some(&tok)).await, 400, "invalid_request");
 }
 

@@ -130,6 +130,16 @@ async fn dropped_put_leaves_nothing_behind() {
     // The retry (same presign) succeeds.
     let ok = c.put(url).header("content-type", "image/jpeg").body(vec![5u8; size]).send().await.unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
+    // Other routes: the connection closes at once and nothing is applied.
+    let rules = json!({"rules": [{"route": "files", "count": 1, "action": {"type": "drop"}}]});
+    c.post(api(&r, "/_sandbox/faults")).json(&rules).send().await.unwrap();
+    let files_url = api(&r, "/v1/customers/cus_individual_demo/files");
+    let res = c.post(&files_url).bearer_auth(&tok).json(&json!({"id_file": fid})).send().await;
+    assert!(res.is_err(), "{res:?}");
+    let customer: Value = c.get(api(&r, "/_sandbox/customers/cus_individual_demo")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(customer["history"], json!([]));
+    let ok = c.post(&files_url).bearer_auth(&tok).json(&json!({"id_file": fid})).send().await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
 }
 
 #[tokio::test]

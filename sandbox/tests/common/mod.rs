@@ -20,12 +20,13 @@ pub struct Sbx {
 
 /// Test config: admin on, webhooks off, quick reviews.
 pub fn test_config(dir: &TempDir) -> Config {
-    let mut c = Config::default();
-    c.data_dir = dir.path().to_path_buf();
-    c.admin = true;
-    c.webhook_url = "none".into();
-    c.review_delay = 0.0;
-    c
+    Config {
+        data_dir: dir.path().to_path_buf(),
+        admin: true,
+        webhook_url: "none".into(),
+        review_delay: 0.0,
+        ..Config::default()
+    }
 }
 
 impl Sbx {
