@@ -92,7 +92,8 @@ pub enum Failure {
     Transient {
         /// What the server asked for in `Retry-After`, in milliseconds.
         retry_after_ms: Option<u64>,
-        /// A short description for logs and the final message.
+        /// Stable code: `network_error`, `server_error`, `rate_limited`,
+        /// `timeout` or `token_error` (the host's `getToken` failed).
         reason: String,
     },
     /// The presigned URL expired: presign again, then PUT again.
@@ -115,10 +116,27 @@ impl Failure {
     /// Stable code for `onError`.
     pub fn code(&self) -> &str {
         match self {
-            Failure::Transient { .. } => "network_error",
+            Failure::Transient { reason, .. } => reason,
             Failure::UploadUrlExpired => "upload_url_expired",
             Failure::Unauthorized { .. } => "unauthorized",
             Failure::Permanent { code, .. } => code,
+        }
+    }
+
+    /// What went wrong, for the customer (one sentence fragment).
+    pub fn explain(&self) -> String {
+        match self {
+            Failure::Transient { reason, .. } => match reason.as_str() {
+                "rate_limited" => "the service is busy".into(),
+                "server_error" => "the service had a temporary problem".into(),
+                "timeout" => "the service took too long to answer".into(),
+                "token_error" => "this page could not get an access token".into(),
+                _ => "the connection kept failing".into(),
+            },
+            Failure::UploadUrlExpired => "the upload link kept expiring".into(),
+            Failure::Unauthorized { .. } => "the service did not accept this page's access token".into(),
+            Failure::Permanent { message, code } if message.is_empty() => format!("the service refused it ({code})"),
+            Failure::Permanent { message, .. } => message.trim_end_matches('.').to_owned(),
         }
     }
 
@@ -137,12 +155,12 @@ pub fn classify(status: u16, body: &str, retry_after_ms: Option<u64>) -> Failure
     let detail = serde_json_lite_error(body);
     let code = detail.as_ref().map(|d| d.0.clone());
     match status {
-        NETWORK_ERROR => Failure::Transient { retry_after_ms: None, reason: "network error".into() },
+        NETWORK_ERROR => Failure::Transient { retry_after_ms: None, reason: "network_error".into() },
         401 => Failure::Unauthorized { code: code.unwrap_or_else(|| "invalid_token".into()) },
         403 if code.as_deref() == Some("upload_url_expired") => Failure::UploadUrlExpired,
-        408 | 425 | 429 | 500..=599 => {
-            Failure::Transient { retry_after_ms, reason: format!("HTTP {status}") }
-        }
+        408 => Failure::Transient { retry_after_ms, reason: "timeout".into() },
+        425 | 429 => Failure::Transient { retry_after_ms, reason: "rate_limited".into() },
+        500..=599 => Failure::Transient { retry_after_ms, reason: "server_error".into() },
         _ => {
             let (code, message) = detail.unwrap_or_else(|| (format!("http_{status}"), format!("The server answered HTTP {status}.")));
             Failure::Permanent { code, message }

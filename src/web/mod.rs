@@ -1,3 +1,11 @@
 //! Browser glue (wasm32 only): components, transport, token callback, images.
 
+pub mod api;
+pub mod components;
+pub mod flow;
 pub mod image;
+pub mod js;
+pub mod prepare;
+pub mod state;
+pub mod token;
+pub mod transport;

@@ -1,0 +1,434 @@
+//! The root component, `KycUpload`: the document-type choice, the slots,
+//! the submit button, the form message and the status panel. It checks
+//! everything before any request, refuses business customers, and starts
+//! a [`Flow`] on submit.
+
+use crate::core::options::{Options, QualityGate};
+use crate::core::plan::{Known, Outcome, SelectionId};
+use crate::core::retry::{RetryDecision, RetryPolicy};
+use crate::core::rules::{slot_required, slot_visible, CustomerType, DocumentType, Slot};
+use crate::core::sniff::FileKind;
+use crate::core::status::Verification;
+use crate::core::validate::{check_file, check_form, FileFacts, Problem};
+use crate::web::api::Api;
+use crate::web::components::{FileSlot, StatusPanel};
+use crate::web::flow::{stop_message, FileEntry, Flow, FlowUpdate};
+use crate::web::js::{now_ms, sleep};
+use crate::web::prepare::{check_photo, file_facts};
+use crate::web::state::{Action, Chosen, FormState, Notice, SlotPhase, Stage};
+use crate::web::token::{TokenSource, Tokens};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{File, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Upload progress, for `onProgress`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgressInfo {
+    /// The slot.
+    pub slot: Slot,
+    /// Bytes sent.
+    pub loaded: f64,
+    /// Bytes in all.
+    pub total: f64,
+}
+
+/// A completed submission, for `onSubmitted`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubmittedInfo {
+    /// The customer.
+    pub customer_id: String,
+    /// Slot → file id, as now recorded on the platform.
+    pub files: Vec<(Slot, String)>,
+    /// When it was accepted (ms since the epoch).
+    pub submitted_at_ms: f64,
+}
+
+/// An error for `onError`: a stable code and a human message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WidgetError {
+    /// Stable snake_case code.
+    pub code: String,
+    /// Human text.
+    pub message: String,
+    /// The slot concerned, if any.
+    pub slot: Option<Slot>,
+}
+
+/// Props of [`KycUpload`]: the options of the JS surface, for Rust hosts.
+#[derive(Properties, PartialEq, Clone)]
+pub struct KycUploadProps {
+    /// Checked options ([`crate::core::options::parse_options`]).
+    pub options: Rc<Options>,
+    /// Where tokens come from.
+    pub tokens: TokenSource,
+    /// Upload progress.
+    #[prop_or_default]
+    pub on_progress: Callback<ProgressInfo>,
+    /// `id_file` was accepted: verification started.
+    #[prop_or_default]
+    pub on_submitted: Callback<SubmittedInfo>,
+    /// Something failed or was refused.
+    #[prop_or_default]
+    pub on_error: Callback<WidgetError>,
+    /// The verification state changed.
+    #[prop_or_default]
+    pub on_status_change: Callback<Verification>,
+    /// The result forwarded by the host (`setStatus`).
+    #[prop_or_default]
+    pub status: Option<Verification>,
+}
+
+fn business_notice() -> Notice {
+    Notice::error(
+        "business_customer",
+        "This upload is for individual customers. Business customers are verified through the KYB (Know Your Business) flow: please use that instead.",
+    )
+}
+
+/// The KYC document upload widget.
+#[component]
+pub fn KycUpload(props: &KycUploadProps) -> Html {
+    let initial = match props.options.customer_type {
+        Some(CustomerType::Individual) => Stage::Editing,
+        Some(CustomerType::Business) => Stage::Refused,
+        None => Stage::Loading,
+    };
+    let state = use_reducer(move || {
+        let mut s = FormState::new(initial.clone());
+        if initial == Stage::Refused {
+            s.message = Some(business_notice());
+        }
+        s
+    });
+    let api = use_memo((props.options.clone(), props.tokens.clone()), |(options, tokens)| {
+        Rc::new(Api::new(&options.api_base, &options.customer_id, Tokens::new(tokens.clone())))
+    });
+    let flow: Rc<RefCell<Option<Flow>>> = use_mut_ref(|| None);
+    let next_selection = use_mut_ref(|| 0 as SelectionId);
+
+    // Refuse business customers, or read the customer first when the host
+    // did not say what type it is.
+    {
+        let (state, api, on_error) = (state.dispatcher(), (*api).clone(), props.on_error.clone());
+        use_effect_with(props.options.customer_type, move |customer_type| {
+            match customer_type {
+                Some(CustomerType::Business) => on_error.emit(error_of(&business_notice(), None)),
+                Some(CustomerType::Individual) => {}
+                None => spawn_local(load_customer(api, state, on_error)),
+            }
+        });
+    }
+    // The host forwards webhook results with `setStatus`.
+    {
+        let state = state.dispatcher();
+        use_effect_with(props.status.clone(), move |status| {
+            if let Some(status) = status {
+                state.dispatch(Action::Verification(status.clone()));
+            }
+        });
+    }
+    {
+        let on_status_change = props.on_status_change.clone();
+        use_effect_with(state.verification.clone(), move |verification| {
+            if *verification != Verification::NotStarted {
+                on_status_change.emit(verification.clone());
+            }
+        });
+    }
+    // Optional polling of the customer while verification is pending.
+    {
+        let (dispatch, api, options) = (state.dispatcher(), (*api).clone(), props.options.clone());
+        let pending = matches!(state.verification, Verification::Pending { .. });
+        use_effect_with(pending, move |pending| {
+            let alive = Rc::new(std::cell::Cell::new(true));
+            if *pending && options.poll_status {
+                let alive = alive.clone();
+                spawn_local(async move {
+                    while alive.get() {
+                        sleep(options.poll_interval_ms).await;
+                        if !alive.get() {
+                            break;
+                        }
+                        if let Ok(customer) = api.customer().await {
+                            if let Some(v) = verification_of(&customer) {
+                                if !matches!(v, Verification::Pending { .. }) {
+                                    dispatch.dispatch(Action::Verification(v));
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+            move || alive.set(false)
+        });
+    }
+
+    let interrupt = {
+        let (flow, dispatch) = (flow.clone(), state.dispatcher());
+        move || {
+            if let Some(running) = flow.borrow_mut().take() {
+                running.cancel();
+                drop(running);
+                dispatch.dispatch(Action::Interrupted);
+            }
+        }
+    };
+
+    let on_choose = {
+        let (dispatch, options, next_selection, interrupt) =
+            (state.dispatcher(), props.options.clone(), next_selection.clone(), interrupt.clone());
+        Callback::from(move |(slot, file): (Slot, File)| {
+            interrupt();
+            let selection = {
+                let mut next = next_selection.borrow_mut();
+                *next += 1;
+                *next
+            };
+            let (dispatch, options) = (dispatch.clone(), options.clone());
+            spawn_local(choose_file(slot, file, selection, options, dispatch));
+        })
+    };
+    let on_remove = {
+        let (dispatch, interrupt) = (state.dispatcher(), interrupt.clone());
+        Callback::from(move |slot: Slot| {
+            interrupt();
+            dispatch.dispatch(Action::Remove(slot));
+        })
+    };
+    let on_document = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let value = select.value();
+            match DocumentType::parse(&value) {
+                Ok(doc) => dispatch.dispatch(Action::SetDocument(Some(doc))),
+                Err(_) if value.is_empty() => dispatch.dispatch(Action::SetDocument(None)),
+                Err(_) => {
+                    select.set_value("");
+                    dispatch.dispatch(Action::SetDocument(None));
+                    dispatch.dispatch(Action::Problems {
+                        form: Some(Notice::error(Problem::DocumentTypeNotAccepted.code(), Problem::DocumentTypeNotAccepted.message(None))),
+                        slots: vec![],
+                    });
+                }
+            }
+        })
+    };
+    let on_submit = {
+        let (state, flow, props) = (state.clone(), flow.clone(), props.clone());
+        let api = (*api).clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            submit(&state, &flow, &api, &props);
+        })
+    };
+
+    let busy = state.stage == Stage::Submitting;
+    let locked = matches!(state.stage, Stage::Submitting | Stage::Submitted | Stage::Refused | Stage::Loading);
+    let document = state.document;
+    let show_form = !matches!(state.stage, Stage::Refused | Stage::Submitted);
+    html! {
+        <div class="kyc-upload" data-stage={format!("{:?}", state.stage).to_lowercase()}>
+            if show_form {
+                <form class="kyc-form" novalidate=true onsubmit={on_submit}>
+                    <div class="kyc-field">
+                        <label for="kyc-doc-type" class="kyc-label">{ "Identity document" }</label>
+                        <select id="kyc-doc-type" class="kyc-select" data-testid="doc-type" disabled={locked} onchange={on_document}>
+                            <option value="" selected={document.is_none()}>{ "Choose a document\u{2026}" }</option>
+                            { for DocumentType::ALL.iter().map(|d| html! {
+                                <option value={d.as_str()} selected={document == Some(*d)}>{ d.label() }</option>
+                            }) }
+                        </select>
+                        <p class="kyc-hint">{ "National ID cards are not accepted." }</p>
+                    </div>
+                    { for Slot::ALL.iter().filter(|s| slot_visible(document, **s)).map(|slot| html! {
+                        <FileSlot
+                            key={slot.field()}
+                            slot={*slot}
+                            document={document}
+                            state={state.slot(*slot).clone()}
+                            required={slot_required(document, *slot, props.options.requirements)}
+                            disabled={matches!(state.stage, Stage::Submitted | Stage::Refused | Stage::Loading)}
+                            on_choose={on_choose.clone()}
+                            on_remove={on_remove.clone()}
+                        />
+                    }) }
+                    <button type="submit" class="kyc-submit" data-testid="submit" disabled={locked} aria-busy={busy.to_string()}>
+                        { if busy { "Uploading\u{2026}" } else { "Submit documents" } }
+                    </button>
+                </form>
+            }
+            <p class={classes!("kyc-message", state.message.as_ref().map(|m| if m.blocking { "kyc-error" } else { "kyc-warning" }))}
+               data-testid="message" role="alert">
+                { state.message.as_ref().map(|m| m.text.clone()).unwrap_or_default() }
+            </p>
+            if state.stage == Stage::Submitted {
+                <StatusPanel verification={state.verification.clone()} />
+            }
+        </div>
+    }
+}
+
+async fn load_customer(api: Rc<Api>, state: UseReducerDispatcher<FormState>, on_error: Callback<WidgetError>) {
+    let policy = RetryPolicy::default();
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match api.customer().await {
+            Ok(customer) if customer.kind == "business" => {
+                state.dispatch(Action::Refuse(business_notice()));
+                on_error.emit(error_of(&business_notice(), None));
+                return;
+            }
+            Ok(customer) => {
+                state.dispatch(Action::Ready);
+                if let Some(v) = verification_of(&customer) {
+                    state.dispatch(Action::Verification(v));
+                }
+                return;
+            }
+            Err(failure) => {
+                if let (true, RetryDecision::After(ms)) =
+                    (failure.is_retryable(), policy.decide(attempt, None, js_sys::Math::random()))
+                {
+                    sleep(ms).await;
+                    continue;
+                }
+                let notice = Notice::error(
+                    failure.code(),
+                    format!("We couldn't load your verification details: {}. Reload the page to try again.", failure.explain()),
+                );
+                on_error.emit(error_of(&notice, None));
+                state.dispatch(Action::Refuse(notice));
+                return;
+            }
+        }
+    }
+}
+
+fn verification_of(customer: &crate::core::api::Customer) -> Option<Verification> {
+    match customer.verification_status.as_str() {
+        "pending" => {
+            let since = customer.submitted_at.as_deref().map(|s| js_sys::Date::parse(s)).filter(|t| t.is_finite());
+            Some(Verification::Pending { since_ms: since.unwrap_or_else(now_ms) })
+        }
+        "verified" => Some(Verification::Verified),
+        "rejected" => Some(Verification::Rejected { reason: customer.rejection_reason.clone() }),
+        _ => None,
+    }
+}
+
+fn error_of(notice: &Notice, slot: Option<Slot>) -> WidgetError {
+    WidgetError { code: notice.code.clone(), message: notice.text.clone(), slot }
+}
+
+async fn choose_file(slot: Slot, file: File, selection: SelectionId, options: Rc<Options>, dispatch: UseReducerDispatcher<FormState>) {
+    let facts = file_facts(&file).await;
+    let decodable = matches!(facts.kind, Some(FileKind::Jpeg | FileKind::Png | FileKind::Webp));
+    let problem = check_file(slot, &facts, options.max_file_size, decodable).err();
+    let is_photo = facts.kind.is_some_and(FileKind::is_image);
+    let analyse = problem.is_none()
+        && is_photo
+        && ((options.quality_gate != QualityGate::Off && slot != Slot::ProofOfAddress) || facts.size > options.max_file_size);
+    let content_type = facts.kind.map(|k| k.mime()).unwrap_or("application/octet-stream").to_owned();
+    let notice = problem.map(|p| Notice::error(p.code(), p.message(None)));
+    let chosen = Chosen { selection, facts, upload: file.clone().into(), content_type, note: None };
+    dispatch.dispatch(Action::Choose { slot, chosen, checking: analyse, notice });
+    if analyse {
+        let gate = if slot == Slot::ProofOfAddress { QualityGate::Off } else { options.quality_gate };
+        let check = check_photo(&file, options.max_file_size, gate).await;
+        dispatch.dispatch(Action::Checked { slot, selection, replacement: check.replacement, note: check.note, notice: check.notice });
+    }
+}
+
+fn submit(state: &UseReducerHandle<FormState>, flow: &Rc<RefCell<Option<Flow>>>, api: &Rc<Api>, props: &KycUploadProps) {
+    // The flow slot is the guard against double submission: it is set
+    // synchronously, before any re-render could disable the button.
+    if flow.borrow().is_some() || state.stage != Stage::Editing {
+        return;
+    }
+    let document = state.document;
+    let chosen: Vec<(Slot, FileFacts)> = Slot::ALL
+        .into_iter()
+        .filter_map(|slot| state.slot(slot).chosen.as_ref().map(|c| (slot, c.facts.clone())))
+        .collect();
+    let (form, mut slots) = check_form(document, &chosen, props.options.requirements);
+    let mut slot_notices: Vec<(Slot, Notice)> = slots.drain(..).map(|(s, p)| (s, Notice::error(p.code(), p.message(document)))).collect();
+    let visible = |slot: Slot| slot_visible(document, slot);
+    for slot in Slot::ALL.into_iter().filter(|s| visible(*s)) {
+        let slot_state = state.slot(slot);
+        if slot_state.chosen.is_some() && slot_state.phase == SlotPhase::Checking {
+            slot_notices.push((slot, Notice::error("check_in_progress", "Wait a moment: the photo is still being checked.")));
+        } else if let Some(notice) = slot_state.notice.as_ref().filter(|n| n.blocking) {
+            if !slot_notices.iter().any(|(s, _)| *s == slot) {
+                slot_notices.push((slot, notice.clone()));
+            }
+        }
+    }
+    let form = form.into_iter().next().map(|p| Notice::error(p.code(), p.message(document)));
+    if form.is_some() || !slot_notices.is_empty() {
+        let summary = form.clone().unwrap_or_else(|| Notice::error("invalid_files", "Some files need your attention before submitting."));
+        state.dispatch(Action::Problems { form: Some(summary), slots: slot_notices });
+        return;
+    }
+    let Some(document) = document else { return };
+    let entries: Vec<FileEntry> = Slot::ALL
+        .into_iter()
+        .filter(|s| visible(*s))
+        .filter_map(|slot| {
+            let c = state.slot(slot).chosen.as_ref()?;
+            Some(FileEntry { slot, selection: c.selection, blob: c.upload.clone(), name: c.facts.name.clone(), content_type: c.content_type.clone() })
+        })
+        .collect();
+    let known: BTreeMap<SelectionId, Known> = state.known.clone();
+    let update = flow_updates(state.dispatcher(), flow.clone(), props.clone(), document);
+    state.dispatch(Action::Submitting);
+    *flow.borrow_mut() = Some(Flow::start(api.clone(), document, entries, known, update));
+}
+
+fn flow_updates(
+    dispatch: UseReducerDispatcher<FormState>,
+    flow: Rc<RefCell<Option<Flow>>>,
+    props: KycUploadProps,
+    document: DocumentType,
+) -> Callback<FlowUpdate> {
+    Callback::from(move |update: FlowUpdate| {
+        match &update {
+            FlowUpdate::Progress { slot, sent, total, .. } => {
+                props.on_progress.emit(ProgressInfo { slot: *slot, loaded: *sent, total: *total });
+            }
+            FlowUpdate::Uploaded { .. } => {}
+            FlowUpdate::Finished { outcome, known } => {
+                // Dropping the finished flow frees its tasks.
+                let _ = flow.borrow_mut().take();
+                match outcome {
+                    Outcome::Completed => {
+                        let submitted_at_ms = now_ms();
+                        let files = known.iter().map(|(slot, _, k)| (*slot, k.file_id.clone())).collect();
+                        props.on_submitted.emit(SubmittedInfo {
+                            customer_id: props.options.customer_id.clone(),
+                            files,
+                            submitted_at_ms,
+                        });
+                        dispatch.dispatch(Action::Flow(update.clone()));
+                        dispatch.dispatch(Action::Verification(Verification::Pending { since_ms: submitted_at_ms }));
+                        return;
+                    }
+                    Outcome::Stopped { slot, failure } => {
+                        let notice = Notice::error(failure.code(), stop_message(*slot, failure, Some(document)));
+                        props.on_error.emit(error_of(&notice, *slot));
+                        dispatch.dispatch(Action::Flow(update.clone()));
+                        dispatch.dispatch(Action::Stopped(notice));
+                        return;
+                    }
+                    Outcome::Cancelled => {}
+                }
+            }
+        }
+        dispatch.dispatch(Action::Flow(update));
+    })
+}

@@ -1,0 +1,282 @@
+//! Runs one submission: executes the plan's commands (presign, PUT, files
+//! request, timers, aborts) and feeds their results back as events. All
+//! ordering decisions live in [`crate::core::plan`]; this file only moves
+//! data. Dropping a [`Flow`] aborts everything it started.
+
+use crate::core::api::{Failure, PresignRequest};
+use crate::core::plan::{Command, Event, Known, Outcome, SelectionId, Submission};
+use crate::core::retry::RetryPolicy;
+use crate::core::rules::{DocumentType, Slot};
+use crate::core::validate::display_name;
+use crate::web::api::Api;
+use crate::web::js::{random_seed, sleep, uuid};
+use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
+use futures::future::{AbortHandle, Abortable};
+use futures::StreamExt;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::Blob;
+use yew::Callback;
+
+/// A file taking part in a submission.
+#[derive(Clone)]
+pub struct FileEntry {
+    /// Its slot.
+    pub slot: Slot,
+    /// Its selection id.
+    pub selection: SelectionId,
+    /// The bytes to upload (the chosen file, or its downscaled copy).
+    pub blob: Blob,
+    /// The file name as chosen.
+    pub name: String,
+    /// The MIME type to declare (sniffed, never from the name).
+    pub content_type: String,
+}
+
+/// What the flow tells the form.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FlowUpdate {
+    /// Bytes sent for one file.
+    Progress {
+        /// The slot.
+        slot: Slot,
+        /// The file.
+        selection: SelectionId,
+        /// Bytes sent.
+        sent: f64,
+        /// Bytes in all.
+        total: f64,
+    },
+    /// One file is stored on the platform.
+    Uploaded {
+        /// The slot.
+        slot: Slot,
+        /// The file.
+        selection: SelectionId,
+        /// The platform's id for it.
+        file_id: String,
+    },
+    /// The submission ended.
+    Finished {
+        /// How.
+        outcome: Outcome,
+        /// Files now on the platform, to reuse on a later submission.
+        known: Vec<(Slot, SelectionId, Known)>,
+    },
+}
+
+enum Input {
+    Event(Event),
+    Replace(Slot, Option<FileEntry>),
+    Cancel,
+}
+
+/// A running submission. Dropping it aborts every request it started.
+pub struct Flow {
+    tx: UnboundedSender<Input>,
+    abort: AbortHandle,
+}
+
+impl Drop for Flow {
+    fn drop(&mut self) {
+        self.abort.abort();
+    }
+}
+
+impl Flow {
+    /// Starts a submission of `entries` for `document`.
+    pub fn start(
+        api: Rc<Api>,
+        document: DocumentType,
+        entries: Vec<FileEntry>,
+        known: BTreeMap<SelectionId, Known>,
+        update: Callback<FlowUpdate>,
+    ) -> Flow {
+        let (tx, rx) = unbounded();
+        let chosen: Vec<(Slot, SelectionId)> = entries.iter().map(|e| (e.slot, e.selection)).collect();
+        let submission = Submission::new(&chosen, &known, uuid(), RetryPolicy::default(), random_seed());
+        let files = entries.into_iter().map(|e| (e.selection, e)).collect();
+        let driver = Driver { api, document, files, tx: tx.clone(), update, tasks: Tasks::default(), submission };
+        let (abort, registration) = AbortHandle::new_pair();
+        spawn_local(async move {
+            let _ = Abortable::new(driver.run(rx), registration).await;
+        });
+        Flow { tx, abort }
+    }
+
+    /// The customer replaced or removed a file mid-submission.
+    pub fn replace(&self, slot: Slot, entry: Option<FileEntry>) {
+        let _ = self.tx.unbounded_send(Input::Replace(slot, entry));
+    }
+
+    /// Stops the submission.
+    pub fn cancel(&self) {
+        let _ = self.tx.unbounded_send(Input::Cancel);
+    }
+}
+
+/// Spawned requests and timers, aborted together when dropped.
+#[derive(Default)]
+struct Tasks {
+    by_file: HashMap<(Slot, SelectionId), AbortHandle>,
+    others: Vec<AbortHandle>,
+}
+
+impl Drop for Tasks {
+    fn drop(&mut self) {
+        self.by_file.values().chain(self.others.iter()).for_each(AbortHandle::abort);
+    }
+}
+
+struct Driver {
+    api: Rc<Api>,
+    document: DocumentType,
+    files: HashMap<SelectionId, FileEntry>,
+    tx: UnboundedSender<Input>,
+    update: Callback<FlowUpdate>,
+    tasks: Tasks,
+    submission: Submission,
+}
+
+impl Driver {
+    async fn run(mut self, mut rx: UnboundedReceiver<Input>) {
+        let first = self.submission.start();
+        if self.execute(first) {
+            return;
+        }
+        while let Some(input) = rx.next().await {
+            let commands = match input {
+                Input::Event(event) => {
+                    if let Event::PutDone { slot, selection } = &event {
+                        self.tasks.by_file.remove(&(*slot, *selection));
+                    }
+                    self.submission.handle(event)
+                }
+                Input::Replace(slot, entry) => {
+                    let selection = entry.as_ref().map(|e| e.selection);
+                    if let Some(entry) = entry {
+                        self.files.insert(entry.selection, entry);
+                    }
+                    self.submission.replace(slot, selection).unwrap_or_default()
+                }
+                Input::Cancel => self.submission.cancel(),
+            };
+            if self.execute(commands) {
+                return;
+            }
+        }
+    }
+
+    /// Runs commands; returns true once the submission finished.
+    fn execute(&mut self, commands: Vec<Command>) -> bool {
+        for command in commands {
+            match command {
+                Command::Presign { slot, selection } => self.presign(slot, selection),
+                Command::Put { slot, selection, upload } => {
+                    let Some(entry) = self.files.get(&selection).cloned() else { continue };
+                    let api = self.api.clone();
+                    let update = self.update.clone();
+                    let progress = Box::new(move |sent, total| {
+                        update.emit(FlowUpdate::Progress { slot, selection, sent, total });
+                    });
+                    let done_update = self.update.clone();
+                    let file_id = upload.file_id.clone();
+                    self.spawn_for(slot, selection, async move {
+                        match api.put(&upload, &entry.blob, progress).await {
+                            Ok(()) => {
+                                done_update.emit(FlowUpdate::Uploaded { slot, selection, file_id });
+                                Event::PutDone { slot, selection }
+                            }
+                            Err(failure) => Event::PutFailed { slot, selection, failure },
+                        }
+                    });
+                }
+                Command::Abort { slot, selection } => {
+                    if let Some(handle) = self.tasks.by_file.remove(&(slot, selection)) {
+                        handle.abort();
+                    }
+                }
+                Command::SendFiles(call) => {
+                    let api = self.api.clone();
+                    self.spawn_other(async move {
+                        match api.send_files(&call).await {
+                            Ok(()) => Event::FilesDone { call: call.id },
+                            Err(failure) => Event::FilesFailed { call: call.id, failure },
+                        }
+                    });
+                }
+                Command::Sleep { wake, ms } => self.spawn_other(async move {
+                    sleep(ms).await;
+                    Event::Woke(wake)
+                }),
+                Command::Finish(outcome) => {
+                    let known = Slot::ALL
+                        .into_iter()
+                        .filter_map(|slot| {
+                            let (selection, file_id, accepted) = self.submission.uploaded_file(slot)?;
+                            Some((slot, selection, Known { file_id: file_id.to_owned(), accepted }))
+                        })
+                        .collect();
+                    self.update.emit(FlowUpdate::Finished { outcome, known });
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn presign(&mut self, slot: Slot, selection: SelectionId) {
+        let Some(entry) = self.files.get(&selection) else { return };
+        let request = PresignRequest {
+            purpose: slot.field().into(),
+            filename: display_name(&entry.name),
+            content_type: entry.content_type.clone(),
+            size: entry.blob.size() as u64,
+            document_type: slot.is_identity_document().then(|| self.document.as_str().into()),
+        };
+        let api = self.api.clone();
+        self.spawn_for(slot, selection, async move {
+            match api.presign(&request).await {
+                Ok(upload) => Event::Presigned { slot, selection, upload },
+                Err(failure) => Event::PresignFailed { slot, selection, failure },
+            }
+        });
+    }
+
+    fn spawn_for(&mut self, slot: Slot, selection: SelectionId, work: impl std::future::Future<Output = Event> + 'static) {
+        let handle = self.spawn(work);
+        if let Some(old) = self.tasks.by_file.insert((slot, selection), handle) {
+            old.abort();
+        }
+    }
+
+    fn spawn_other(&mut self, work: impl std::future::Future<Output = Event> + 'static) {
+        let handle = self.spawn(work);
+        self.tasks.others.retain(|h| !h.is_aborted());
+        self.tasks.others.push(handle);
+    }
+
+    fn spawn(&self, work: impl std::future::Future<Output = Event> + 'static) -> AbortHandle {
+        let (handle, registration) = AbortHandle::new_pair();
+        let tx = self.tx.clone();
+        spawn_local(async move {
+            if let Ok(event) = Abortable::new(work, registration).await {
+                let _ = tx.unbounded_send(Input::Event(event));
+            }
+        });
+        handle
+    }
+}
+
+/// The message shown when a submission stops, naming the file and cause.
+pub fn stop_message(slot: Option<Slot>, failure: &Failure, document: Option<DocumentType>) -> String {
+    let what = match slot {
+        Some(slot) => format!("\u{201c}{}\u{201d} could not be uploaded", slot.label(document)),
+        None => "Your documents could not be submitted".into(),
+    };
+    format!(
+        "{what}: {}. Nothing was sent for verification. Check your connection and submit again; files already uploaded won't be sent twice.",
+        failure.explain()
+    )
+}

@@ -1,0 +1,85 @@
+//! What happens when a file is chosen: its first bytes are sniffed, and a
+//! photo is checked by the quality gate and, when too large, downscaled
+//! and re-encoded in the browser.
+
+use crate::core::options::QualityGate;
+use crate::core::quality::thresholds::JPEG_QUALITY;
+use crate::core::quality::{downscale_target, shrink_again, Verdict};
+use crate::core::sniff::{sniff, SNIFF_LEN};
+use crate::core::validate::{human_size, FileFacts};
+use crate::web::image::{check_image, downscale_to_jpeg, ImageError};
+use crate::web::state::Notice;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, File};
+
+/// Reads the facts of a chosen file: name, size, date and sniffed type.
+pub async fn file_facts(file: &File) -> FileFacts {
+    let size = file.size() as u64;
+    let head = match file.slice_with_i32_and_i32(0, SNIFF_LEN as i32) {
+        Ok(slice) => JsFuture::from(slice.array_buffer()).await.map(|b| js_sys::Uint8Array::new(&b).to_vec()).unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    FileFacts { name: file.name(), size, last_modified: file.last_modified() as u64, kind: sniff(&head) }
+}
+
+/// The outcome of checking a photo.
+pub struct PhotoCheck {
+    /// A smaller JPEG to upload instead, with its MIME type.
+    pub replacement: Option<(Blob, String)>,
+    /// A remark for the slot (the downscale).
+    pub note: Option<String>,
+    /// The verdict's notice.
+    pub notice: Option<Notice>,
+}
+
+/// Re-encoding attempts before giving up on reaching the size limit.
+const MAX_ENCODES: usize = 3;
+
+/// Checks a photo and downscales it when over `max_size` bytes or the
+/// pixel limit. With `gate` off, only the downscale runs.
+pub async fn check_photo(file: &Blob, max_size: u64, gate: QualityGate) -> PhotoCheck {
+    let report = match check_image(file).await {
+        Ok(report) => report,
+        Err(ImageError::Browser(_)) if gate != QualityGate::Block => {
+            return PhotoCheck { replacement: None, note: None, notice: None };
+        }
+        Err(error) => {
+            let blocking = !matches!(error, ImageError::Browser(_));
+            let notice = Notice { code: error.code().into(), text: error.message().into(), blocking };
+            return PhotoCheck { replacement: None, note: None, notice: Some(notice) };
+        }
+    };
+    let notice = (gate != QualityGate::Off && report.verdict != Verdict::Accept).then(|| {
+        let text = report.reasons.iter().map(|r| r.code.message()).collect::<Vec<_>>().join(" ");
+        let code = report.reasons.first().map(|r| r.code.code()).unwrap_or("quality");
+        let blocking = report.verdict == Verdict::Reject && gate == QualityGate::Block;
+        Notice { code: code.into(), text, blocking }
+    });
+    let size = file.size() as u64;
+    let Some((mut w, mut h)) = downscale_target(report.width, report.height, size, max_size) else {
+        return PhotoCheck { replacement: None, note: None, notice };
+    };
+    for _ in 0..MAX_ENCODES {
+        match downscale_to_jpeg(file, w, h, JPEG_QUALITY).await {
+            Ok(smaller) if (smaller.size() as u64) <= max_size => {
+                let note = format!(
+                    "Resized from {}\u{00d7}{} to {w}\u{00d7}{h} ({}) for upload.",
+                    report.width,
+                    report.height,
+                    human_size(smaller.size() as u64)
+                );
+                return PhotoCheck { replacement: Some((smaller, "image/jpeg".into())), note: Some(note), notice };
+            }
+            Ok(too_big) => (w, h) = shrink_again(w, h, too_big.size() as u64, max_size),
+            Err(_) => break,
+        }
+    }
+    if size <= max_size {
+        return PhotoCheck { replacement: None, note: None, notice };
+    }
+    let notice = Notice::error(
+        "file_too_large",
+        format!("This photo is {} and couldn't be made smaller than {} here. Take it again at a lower resolution.", human_size(size), human_size(max_size)),
+    );
+    PhotoCheck { replacement: None, note: None, notice: Some(notice) }
+}

@@ -1,0 +1,320 @@
+//! The form's state and its reducer: phases are enums, every change is an
+//! [`Action`], and a late update for a replaced file is ignored because
+//! it carries the old [`SelectionId`].
+
+use crate::core::plan::{Known, Outcome, SelectionId};
+use crate::core::rules::{DocumentType, Slot};
+use crate::core::status::Verification;
+use crate::core::validate::FileFacts;
+use crate::web::flow::FlowUpdate;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use web_sys::Blob;
+use yew::Reducible;
+
+/// A notice on a slot or on the form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    /// Stable code.
+    pub code: String,
+    /// What the customer reads.
+    pub text: String,
+    /// Whether it blocks submission (an error) or only warns.
+    pub blocking: bool,
+}
+
+impl Notice {
+    /// A blocking error.
+    pub fn error(code: &str, text: impl Into<String>) -> Notice {
+        Notice { code: code.into(), text: text.into(), blocking: true }
+    }
+
+    /// A warning that lets the customer continue.
+    pub fn warning(code: &str, text: impl Into<String>) -> Notice {
+        Notice { code: code.into(), text: text.into(), blocking: false }
+    }
+}
+
+/// A chosen file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chosen {
+    /// Unique per choice.
+    pub selection: SelectionId,
+    /// What was chosen.
+    pub facts: FileFacts,
+    /// What will be uploaded (the file, or its downscaled copy).
+    pub upload: Blob,
+    /// MIME type to declare.
+    pub content_type: String,
+    /// A remark shown under the name (for example a downscale).
+    pub note: Option<String>,
+}
+
+/// Where a slot is in its life.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SlotPhase {
+    /// No file.
+    Empty,
+    /// The photo is being checked.
+    Checking,
+    /// Chosen and checked.
+    Ready,
+    /// Uploading: percent sent.
+    Uploading(u8),
+    /// On the platform.
+    Uploaded,
+}
+
+/// One slot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlotState {
+    /// The chosen file, if any.
+    pub chosen: Option<Chosen>,
+    /// Its phase.
+    pub phase: SlotPhase,
+    /// An error or warning about it.
+    pub notice: Option<Notice>,
+}
+
+impl Default for SlotState {
+    fn default() -> Self {
+        SlotState { chosen: None, phase: SlotPhase::Empty, notice: None }
+    }
+}
+
+/// Where the whole form is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stage {
+    /// Reading the customer before anything else.
+    Loading,
+    /// The customer is choosing files.
+    Editing,
+    /// A submission is running.
+    Submitting,
+    /// `id_file` was accepted: verification is under way or done.
+    Submitted,
+    /// The widget can't be used for this customer (business, not found).
+    Refused,
+}
+
+/// Everything the form shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormState {
+    /// The chosen document type.
+    pub document: Option<DocumentType>,
+    /// The slots.
+    pub slots: BTreeMap<Slot, SlotState>,
+    /// The stage.
+    pub stage: Stage,
+    /// The form-level message.
+    pub message: Option<Notice>,
+    /// The verification state.
+    pub verification: Verification,
+    /// Files already on the platform, by selection.
+    pub known: BTreeMap<SelectionId, Known>,
+}
+
+impl FormState {
+    /// A fresh form.
+    pub fn new(stage: Stage) -> FormState {
+        FormState {
+            document: None,
+            slots: crate::core::rules::Slot::ALL.into_iter().map(|s| (s, SlotState::default())).collect(),
+            stage,
+            message: None,
+            verification: Verification::NotStarted,
+            known: BTreeMap::new(),
+        }
+    }
+
+    /// The slot's state.
+    pub fn slot(&self, slot: Slot) -> &SlotState {
+        &self.slots[&slot]
+    }
+
+    fn slot_mut(&mut self, slot: Slot) -> &mut SlotState {
+        self.slots.entry(slot).or_default()
+    }
+
+    fn is_current(&self, slot: Slot, selection: SelectionId) -> bool {
+        self.slot(slot).chosen.as_ref().is_some_and(|c| c.selection == selection)
+    }
+}
+
+/// A change to the form.
+pub enum Action {
+    /// The customer is allowed in: start editing.
+    Ready,
+    /// Refuse with this message.
+    Refuse(Notice),
+    /// Document type chosen (or cleared).
+    SetDocument(Option<DocumentType>),
+    /// A file was chosen; `checking` while the photo is analysed.
+    Choose {
+        /// The slot.
+        slot: Slot,
+        /// The file.
+        chosen: Chosen,
+        /// Whether a quality check is running.
+        checking: bool,
+        /// A problem found already.
+        notice: Option<Notice>,
+    },
+    /// The quality check of a file finished.
+    Checked {
+        /// The slot.
+        slot: Slot,
+        /// The file checked.
+        selection: SelectionId,
+        /// The blob to upload instead (downscaled), with its MIME type.
+        replacement: Option<(Blob, String)>,
+        /// A remark for the slot.
+        note: Option<String>,
+        /// The verdict's notice, if any.
+        notice: Option<Notice>,
+    },
+    /// The slot's file was removed.
+    Remove(Slot),
+    /// Problems found on submit.
+    Problems {
+        /// For the form.
+        form: Option<Notice>,
+        /// For slots.
+        slots: Vec<(Slot, Notice)>,
+    },
+    /// A submission started.
+    Submitting,
+    /// The running submission reported.
+    Flow(FlowUpdate),
+    /// The submission stopped with this message.
+    Stopped(Notice),
+    /// A file changed mid-submission: the submission was cancelled.
+    Interrupted,
+    /// New verification state (host's `setStatus`, polling, or load).
+    Verification(Verification),
+}
+
+impl Reducible for FormState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Ready => {
+                if next.stage == Stage::Loading {
+                    next.stage = Stage::Editing;
+                }
+            }
+            Action::Refuse(notice) => {
+                next.stage = Stage::Refused;
+                next.message = Some(notice);
+            }
+            Action::SetDocument(document) => {
+                next.document = document;
+                next.message = None;
+            }
+            Action::Choose { slot, chosen, checking, notice } => {
+                let state = next.slot_mut(slot);
+                state.phase = if checking { SlotPhase::Checking } else { SlotPhase::Ready };
+                state.chosen = Some(chosen);
+                state.notice = notice;
+                next.message = None;
+            }
+            Action::Checked { slot, selection, replacement, note, notice } => {
+                if !next.is_current(slot, selection) {
+                    return self;
+                }
+                let state = next.slot_mut(slot);
+                state.phase = SlotPhase::Ready;
+                state.notice = notice;
+                if let Some(chosen) = state.chosen.as_mut() {
+                    if let Some((blob, content_type)) = replacement {
+                        chosen.upload = blob;
+                        chosen.content_type = content_type;
+                    }
+                    chosen.note = note;
+                }
+            }
+            Action::Remove(slot) => {
+                *next.slot_mut(slot) = SlotState::default();
+            }
+            Action::Problems { form, slots } => {
+                next.message = form;
+                for (slot, notice) in slots {
+                    next.slot_mut(slot).notice = Some(notice);
+                }
+            }
+            Action::Submitting => {
+                next.stage = Stage::Submitting;
+                next.message = None;
+            }
+            Action::Flow(update) => return reduce_flow(self, next, update),
+            Action::Stopped(notice) => {
+                next.stage = Stage::Editing;
+                next.message = Some(notice);
+            }
+            Action::Interrupted => {
+                next.stage = Stage::Editing;
+                next.message = Some(Notice::warning(
+                    "upload_interrupted",
+                    "A file changed, so the upload stopped before anything was sent for verification. Check your files and submit again.",
+                ));
+                reset_progress(&mut next);
+            }
+            Action::Verification(verification) => {
+                if matches!(verification, Verification::Pending { .. } | Verification::Verified | Verification::Rejected { .. })
+                    && next.stage != Stage::Refused
+                {
+                    next.stage = Stage::Submitted;
+                }
+                next.verification = verification;
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+fn reset_progress(state: &mut FormState) {
+    for slot in state.slots.values_mut() {
+        if let SlotPhase::Uploading(_) = slot.phase {
+            slot.phase = SlotPhase::Ready;
+        }
+    }
+}
+
+fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> Rc<FormState> {
+    match update {
+        FlowUpdate::Progress { slot, selection, sent, total } => {
+            if !next.is_current(slot, selection) || next.stage != Stage::Submitting {
+                return old;
+            }
+            let percent = if total > 0.0 { ((sent / total) * 100.0).clamp(0.0, 99.0) as u8 } else { 0 };
+            let state = next.slot_mut(slot);
+            if state.phase == SlotPhase::Uploading(percent) {
+                return old;
+            }
+            state.phase = SlotPhase::Uploading(percent);
+        }
+        FlowUpdate::Uploaded { slot, selection, .. } => {
+            if !next.is_current(slot, selection) {
+                return old;
+            }
+            next.slot_mut(slot).phase = SlotPhase::Uploaded;
+        }
+        FlowUpdate::Finished { outcome, known } => {
+            for (slot, selection, file) in known {
+                if next.is_current(slot, selection) {
+                    next.known.insert(selection, file);
+                }
+            }
+            match outcome {
+                Outcome::Completed => next.stage = Stage::Submitted,
+                Outcome::Cancelled | Outcome::Stopped { .. } => {
+                    next.stage = Stage::Editing;
+                    reset_progress(&mut next);
+                }
+            }
+        }
+    }
+    Rc::new(next)
+}

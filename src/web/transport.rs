@@ -1,0 +1,154 @@
+//! HTTP over `XMLHttpRequest`: the only transport with upload progress,
+//! and it streams a `File` without copying it into wasm memory. A request
+//! is a future that aborts its XHR when dropped, so cancelling an upload
+//! is dropping it.
+
+use futures::channel::oneshot;
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, ProgressEvent, XmlHttpRequest};
+
+/// What to send.
+pub enum Body<'a> {
+    /// No body.
+    Empty,
+    /// A JSON text (sent with `Content-Type: application/json`).
+    Json(String),
+    /// A file or blob, streamed by the browser.
+    Blob(&'a Blob),
+}
+
+/// The answer. Status 0 means no answer (network error or CORS refusal).
+#[derive(Clone, Debug)]
+pub struct Reply {
+    /// HTTP status, or 0.
+    pub status: u16,
+    /// Response text (empty for status 0).
+    pub body: String,
+    /// The `Retry-After` header, in milliseconds, when present.
+    pub retry_after_ms: Option<u64>,
+}
+
+impl Reply {
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+type Handlers = (Closure<dyn FnMut()>, Option<Closure<dyn FnMut(ProgressEvent)>>);
+
+/// An XHR in flight. Dropping it aborts the request.
+pub struct Request {
+    xhr: XmlHttpRequest,
+    done: oneshot::Receiver<Reply>,
+    finished: bool,
+    _handlers: Handlers,
+}
+
+/// Per-request time limit for API calls (not for uploads, which may be
+/// long on a slow phone).
+pub const API_TIMEOUT_MS: u32 = 30_000;
+
+/// Starts a request. `headers` are sent exactly; `progress` receives
+/// `(sent, total)` bytes of the request body.
+pub fn send(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Body<'_>,
+    timeout_ms: u32,
+    progress: Option<Box<dyn Fn(f64, f64)>>,
+) -> Request {
+    let xhr = XmlHttpRequest::new().expect("XMLHttpRequest exists in every browser");
+    let (tx, rx) = oneshot::channel();
+    let tx = Rc::new(RefCell::new(Some(tx)));
+    let settle = {
+        let xhr = xhr.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            if let Some(tx) = tx.borrow_mut().take() {
+                let status = xhr.status().unwrap_or(0);
+                let body = if status == 0 { String::new() } else { xhr.response_text().ok().flatten().unwrap_or_default() };
+                let retry_after_ms = xhr.get_response_header("Retry-After").ok().flatten().and_then(|v| retry_after(&v));
+                let _ = tx.send(Reply { status, body, retry_after_ms });
+            }
+        })
+    };
+    let on_progress = progress.map(|report| {
+        Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
+            if e.length_computable() {
+                report(e.loaded(), e.total());
+            }
+        })
+    });
+    let started = xhr.open_with_async(method, url, true).and_then(|()| {
+        for (name, value) in headers {
+            xhr.set_request_header(name, value)?;
+        }
+        let settle_fn = settle.as_ref().unchecked_ref();
+        xhr.set_onload(Some(settle_fn));
+        xhr.set_onerror(Some(settle_fn));
+        xhr.set_ontimeout(Some(settle_fn));
+        xhr.set_timeout(timeout_ms);
+        if let (Some(on_progress), Ok(upload)) = (&on_progress, xhr.upload()) {
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        }
+        match body {
+            Body::Empty => xhr.send(),
+            Body::Json(text) => {
+                xhr.set_request_header("Content-Type", "application/json")?;
+                xhr.send_with_opt_str(Some(&text))
+            }
+            Body::Blob(blob) => xhr.send_with_opt_blob(Some(blob)),
+        }
+    });
+    if started.is_err() {
+        // An invalid URL or header: settle now as a network-level failure.
+        settle.as_ref().unchecked_ref::<js_sys::Function>().call0(&wasm_bindgen::JsValue::NULL).ok();
+    }
+    Request { xhr, done: rx, finished: false, _handlers: (settle, on_progress) }
+}
+
+fn retry_after(value: &str) -> Option<u64> {
+    crate::core::api::retry_after_seconds(value).or_else(|| {
+        let at = js_sys::Date::parse(value);
+        (at.is_finite()).then(|| (at - js_sys::Date::now()).max(0.0) as u64)
+    })
+}
+
+impl Future for Request {
+    type Output = Reply;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Reply> {
+        match Pin::new(&mut self.done).poll(cx) {
+            Poll::Ready(Ok(reply)) => {
+                self.finished = true;
+                Poll::Ready(reply)
+            }
+            Poll::Ready(Err(_)) => {
+                self.finished = true;
+                Poll::Ready(Reply { status: 0, body: String::new(), retry_after_ms: None })
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl Drop for Request {
+    fn drop(&mut self) {
+        self.xhr.set_onload(None);
+        self.xhr.set_onerror(None);
+        self.xhr.set_ontimeout(None);
+        if let Ok(upload) = self.xhr.upload() {
+            upload.set_onprogress(None);
+        }
+        if !self.finished {
+            let _ = self.xhr.abort();
+        }
+    }
+}
