@@ -1,1 +1,212 @@
-//! The JavaScript embedding surface (being built).
+//! The JavaScript embedding surface, and nothing else: `mount(el, options)`
+//! returning a handle with `setStatus` and `destroy`, `checkImage(blob)`,
+//! and the `<kyc-upload>` custom element.
+
+use crate::core::options::{parse_options, RawValue, CALLBACK_OPTIONS};
+use crate::core::status::Verification;
+use crate::web::components::{KycUpload, KycUploadProps, ProgressInfo, SubmittedInfo, WidgetError};
+use crate::web::image::{check_image, report_to_js};
+use crate::web::js::now_ms;
+use crate::web::token::TokenSource;
+use js_sys::{Function, Object, Reflect};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use yew::{AppHandle, Callback, Renderer};
+
+#[wasm_bindgen(module = "/www/element.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = defineKycUploadElement)]
+    fn define_kyc_upload_element(mount: &Function);
+}
+
+/// Registers `<kyc-upload>` when the module is initialised.
+#[wasm_bindgen(start)]
+pub fn start() {
+    let mount = Closure::<dyn Fn(web_sys::Element, JsValue) -> Result<WidgetHandle, JsValue>>::new(mount);
+    define_kyc_upload_element(mount.as_ref().unchecked_ref());
+    // The element class lives for the page's lifetime, and so does this.
+    mount.forget();
+}
+
+/// A mounted widget.
+#[wasm_bindgen]
+pub struct WidgetHandle {
+    app: Option<AppHandle<KycUpload>>,
+    props: KycUploadProps,
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    /// Shows a verification result the host learned from a webhook:
+    /// `"verified"`, `"rejected"` (with an optional reason) or `"pending"`.
+    #[wasm_bindgen(js_name = setStatus)]
+    pub fn set_status(&mut self, status: &str, reason: Option<String>) -> Result<(), JsValue> {
+        let verification = match status {
+            "verified" => Verification::Verified,
+            "rejected" => Verification::Rejected { reason },
+            "pending" => Verification::Pending { since_ms: now_ms() },
+            other => {
+                return Err(error(
+                    "invalid_status",
+                    &format!("setStatus: unknown status \"{other}\"; use \"verified\", \"rejected\" or \"pending\"."),
+                    None,
+                ))
+            }
+        };
+        self.props.status = Some(verification);
+        if let Some(app) = self.app.as_mut() {
+            app.update(self.props.clone());
+        }
+        Ok(())
+    }
+
+    /// Unmounts the widget: aborts in-flight uploads and frees every closure.
+    pub fn destroy(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+    }
+}
+
+/// Mounts the widget into `element`. Throws an `Error` with a `code`
+/// (`invalid_option`) and the `option` at fault when the options are wrong.
+#[wasm_bindgen]
+pub fn mount(element: web_sys::Element, options: JsValue) -> Result<WidgetHandle, JsValue> {
+    if !options.is_object() {
+        return Err(error("invalid_option", "mount: the second argument must be an options object.", None));
+    }
+    let entries = raw_entries(&options);
+    let parsed = parse_options(&entries).map_err(|e| error(e.code(), &e.message, Some(&e.option)))?;
+    let callback = |name: &str| Reflect::get(&options, &name.into()).ok().and_then(|v| v.dyn_into::<Function>().ok());
+    let get_token = callback("getToken").expect("parse_options checked getToken");
+    let props = KycUploadProps {
+        options: Rc::new(parsed),
+        tokens: TokenSource::Js(get_token),
+        on_progress: js_callback(callback("onProgress"), progress_to_js),
+        on_submitted: js_callback(callback("onSubmitted"), submitted_to_js),
+        on_error: js_callback(callback("onError"), |e: WidgetError| error_object(&e.code, &e.message, e.slot.map(|s| s.field()))),
+        on_status_change: js_callback(callback("onStatusChange"), status_to_js),
+        status: None,
+    };
+    element.set_inner_html("");
+    let app = Renderer::<KycUpload>::with_root_and_props(element, props.clone()).render();
+    Ok(WidgetHandle { app: Some(app), props })
+}
+
+/// Checks a photo with the quality gate, as the widget does when a file is
+/// chosen: `Promise<{verdict, reasons: [{code, message}], width, height, metrics}>`.
+#[wasm_bindgen(js_name = checkImage)]
+pub async fn check_image_js(blob: web_sys::Blob) -> Result<JsValue, JsValue> {
+    match check_image(&blob).await {
+        Ok(report) => Ok(report_to_js(&report)),
+        Err(e) => match e.reason() {
+            Some(code) => Ok(report_to_js(&crate::core::quality::Report::failed(code))),
+            None => Err(error(e.code(), e.message(), None)),
+        },
+    }
+}
+
+fn raw_entries(options: &JsValue) -> Vec<(String, RawValue)> {
+    let object: &Object = options.unchecked_ref();
+    Object::keys(object)
+        .iter()
+        .filter_map(|key| key.as_string())
+        .map(|key| {
+            let value = Reflect::get(options, &key.as_str().into()).unwrap_or(JsValue::UNDEFINED);
+            (key, raw_value(&value))
+        })
+        .collect()
+}
+
+fn raw_value(value: &JsValue) -> RawValue {
+    if value.is_undefined() {
+        RawValue::Undefined
+    } else if value.is_null() {
+        RawValue::Null
+    } else if let Some(b) = value.as_bool() {
+        RawValue::Bool(b)
+    } else if let Some(n) = value.as_f64() {
+        RawValue::Number(n)
+    } else if let Some(s) = value.as_string() {
+        RawValue::String(s)
+    } else if value.is_function() {
+        RawValue::Function
+    } else if js_sys::Array::is_array(value) {
+        RawValue::Other("array".into())
+    } else {
+        RawValue::Other(value.js_typeof().as_string().unwrap_or_default())
+    }
+}
+
+fn js_callback<T: 'static>(function: Option<Function>, convert: fn(T) -> JsValue) -> Callback<T> {
+    match function {
+        // A throwing host callback must not break the widget.
+        Some(f) => Callback::from(move |value: T| {
+            let _ = f.call1(&JsValue::UNDEFINED, &convert(value));
+        }),
+        None => Callback::noop(),
+    }
+}
+
+fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(object, &key.into(), &value.into());
+}
+
+fn error_object(code: &str, message: &str, slot: Option<&str>) -> JsValue {
+    let object = Object::new();
+    set(&object, "code", code);
+    set(&object, "message", message);
+    if let Some(slot) = slot {
+        set(&object, "slot", slot);
+    }
+    object.into()
+}
+
+fn error(code: &str, message: &str, option: Option<&str>) -> JsValue {
+    let err = js_sys::Error::new(message);
+    set(&err, "code", code);
+    if let Some(option) = option {
+        set(&err, "option", option);
+    }
+    err.into()
+}
+
+fn progress_to_js(p: ProgressInfo) -> JsValue {
+    let object = Object::new();
+    set(&object, "slot", p.slot.field());
+    set(&object, "loaded", p.loaded);
+    set(&object, "total", p.total);
+    set(&object, "percent", if p.total > 0.0 { (p.loaded / p.total * 100.0).round() } else { 0.0 });
+    object.into()
+}
+
+fn submitted_to_js(s: SubmittedInfo) -> JsValue {
+    let object = Object::new();
+    let files = Object::new();
+    for (slot, id) in &s.files {
+        set(&files, slot.field(), id.as_str());
+    }
+    set(&object, "customerId", s.customer_id.as_str());
+    set(&object, "files", files);
+    set(&object, "submittedAt", js_sys::Date::new(&JsValue::from_f64(s.submitted_at_ms)).to_iso_string());
+    object.into()
+}
+
+fn status_to_js(v: Verification) -> JsValue {
+    let object = Object::new();
+    set(&object, "status", v.as_str());
+    match &v {
+        Verification::Rejected { reason } => set(&object, "rejectionReason", reason.clone().map(JsValue::from).unwrap_or(JsValue::NULL)),
+        Verification::Pending { since_ms } => {
+            set(&object, "since", js_sys::Date::new(&JsValue::from_f64(*since_ms)).to_iso_string())
+        }
+        _ => {}
+    }
+    object.into()
+}
+
+/// Option names that take functions, exported for the custom element.
+#[wasm_bindgen(js_name = callbackOptions)]
+pub fn callback_options() -> js_sys::Array {
+    CALLBACK_OPTIONS.iter().map(|s| JsValue::from_str(s)).collect()
+}

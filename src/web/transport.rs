@@ -74,7 +74,14 @@ pub fn send(
             if let Some(tx) = tx.borrow_mut().take() {
                 let status = xhr.status().unwrap_or(0);
                 let body = if status == 0 { String::new() } else { xhr.response_text().ok().flatten().unwrap_or_default() };
-                let retry_after_ms = xhr.get_response_header("Retry-After").ok().flatten().and_then(|v| retry_after(&v));
+                // Only ask for a header the response exposes: asking for
+                // one CORS hides makes Chromium log an error.
+                let exposed = xhr.get_all_response_headers().unwrap_or_default().to_ascii_lowercase();
+                let retry_after_ms = exposed
+                    .contains("retry-after")
+                    .then(|| xhr.get_response_header("Retry-After").ok().flatten())
+                    .flatten()
+                    .and_then(|v| retry_after(&v));
                 let _ = tx.send(Reply { status, body, retry_after_ms });
             }
         })

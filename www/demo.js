@@ -1,0 +1,79 @@
+// The demo onboarding page: embeds the widget the way a host page does.
+// Tokens come from this page's own backend (/demo/token), which holds the
+// client secret server-side; verification results arrive from the
+// backend's webhook receiver over server-sent events and are forwarded to
+// the widget with setStatus.
+//
+// Query parameters (for trying things out and for tests): customer,
+// customer_type, token_ttl, token_fail_once=1, quality, require_poa=1,
+// require_liveness=1, api, poll=1.
+import init, { mount } from "../kyc-upload.js";
+
+const params = new URLSearchParams(location.search);
+const customerId = params.get("customer") ?? "cus_individual_demo";
+const apiBase = params.get("api") ?? `http://${location.hostname}:8787/v1`;
+const tokenTtl = params.get("token_ttl");
+let failNextToken = params.get("token_fail_once") === "1";
+
+window.kycEvents = [];
+const log = document.getElementById("event-log");
+document.getElementById("customer-id").textContent = customerId;
+
+function record(type, detail) {
+  window.kycEvents.push({ type, detail });
+  if (type === "progress" && detail.percent % 25 !== 0) return;
+  const item = document.createElement("li");
+  item.className = `event event-${type}`;
+  item.textContent = `${new Date().toLocaleTimeString()} ${type} ${JSON.stringify(detail)}`;
+  log.prepend(item);
+}
+
+async function getToken() {
+  if (failNextToken) {
+    failNextToken = false;
+    throw new Error("token backend unavailable (simulated)");
+  }
+  const response = await fetch("/demo/token", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: tokenTtl ? JSON.stringify({ expires_in: Number(tokenTtl) }) : "{}",
+  });
+  if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
+  return response.json(); // {access_token, expires_in}
+}
+
+await init();
+const options = {
+  apiBase,
+  customerId,
+  getToken,
+  onProgress: (e) => record("progress", e),
+  onSubmitted: (e) => record("submitted", e),
+  onError: (e) => record("error", e),
+  onStatusChange: (e) => record("status", e),
+};
+if (params.has("customer_type")) options.customerType = params.get("customer_type");
+if (params.has("quality")) options.qualityGate = params.get("quality");
+if (params.get("require_poa") === "1") options.requireProofOfAddress = true;
+if (params.get("require_liveness") === "1") options.requireLiveness = true;
+if (params.get("poll") === "1") options.pollStatus = true;
+
+let widget;
+try {
+  widget = mount(document.getElementById("kyc"), options);
+  window.kycWidget = widget;
+} catch (err) {
+  record("error", { code: err.code, message: err.message, option: err.option });
+  document.getElementById("kyc").textContent = `The upload widget could not start: ${err.message}`;
+}
+
+// Webhook results, relayed by this page's backend.
+if (widget && typeof EventSource !== "undefined") {
+  const events = new EventSource("/demo/events");
+  events.addEventListener("customer.status", (e) => {
+    const result = JSON.parse(e.data);
+    if (result.customer_id === customerId && (result.status === "verified" || result.status === "rejected")) {
+      widget.setStatus(result.status, result.rejection_reason ?? undefined);
+    }
+  });
+}
