@@ -102,7 +102,7 @@ fi
 
 # ------------------------------------------------------------------ 2-4. cargo layers
 if [ "${E2E_ONLY:-0}" != 1 ]; then
-  step "host tests (cargo test --workspace)" "$LOGS/host-tests.log" cargo test --workspace
+  step "host tests (cargo test --workspace)" "$LOGS/host-tests.log" cargo test --workspace --no-fail-fast
   rc=$?; count_cargo "$LOGS/host-tests.log"; line=$LINE
   STEP_RESULTS[-1]="${STEP_RESULTS[-1]}  [$line]"
   if [ "$rc" -ne 0 ] && [[ "$line" == *" 0 failed" ]]; then FAILED=$((FAILED + 1)); fi  # build error
@@ -116,7 +116,7 @@ if [ "${E2E_ONLY:-0}" != 1 ]; then
   step "browser tests (wasm-bindgen-test, headless Chromium)" "$LOGS/wasm-tests.log" \
     env CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
         WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}" \
-    cargo test -p kyc-upload --target wasm32-unknown-unknown --lib --tests
+    cargo test -p kyc-upload --target wasm32-unknown-unknown --lib --tests --no-fail-fast
   rc=$?; count_cargo "$LOGS/wasm-tests.log"; line=$LINE
   STEP_RESULTS[-1]="${STEP_RESULTS[-1]}  [$line]"
   if [ "$rc" -ne 0 ] && [[ "$line" == *" 0 failed" ]]; then FAILED=$((FAILED + 1)); fi
