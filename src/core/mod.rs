@@ -4,6 +4,7 @@ pub mod api;
 pub mod options;
 pub mod plan;
 pub mod quality;
+pub mod resume;
 pub mod retry;
 pub mod rules;
 pub mod sniff;

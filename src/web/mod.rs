@@ -6,6 +6,7 @@ pub mod flow;
 pub mod image;
 pub mod js;
 pub mod prepare;
+pub mod resume;
 pub mod state;
 pub mod token;
 pub mod transport;

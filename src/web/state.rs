@@ -3,6 +3,7 @@
 //! it carries the old [`SelectionId`].
 
 use crate::core::plan::{Known, Outcome, SelectionId};
+use crate::core::resume::{ResumeRecord, SavedFile};
 use crate::core::rules::{DocumentType, Slot};
 use crate::core::status::Verification;
 use crate::core::validate::FileFacts;
@@ -125,6 +126,58 @@ impl FormState {
             verification: Verification::NotStarted,
             known: BTreeMap::new(),
         }
+    }
+
+    /// Restores the files a reloaded page had already uploaded. They have
+    /// no bytes here (nothing but ids is kept), so they are marked uploaded
+    /// and the plan never uploads them again. Selections are numbered from 1.
+    pub fn restore(mut self, record: ResumeRecord) -> FormState {
+        self.document = record.document.as_deref().and_then(|d| DocumentType::parse(d).ok());
+        for (selection, file) in (1..).zip(record.files) {
+            let Some(slot) = Slot::from_field(&file.slot) else { continue };
+            let facts = FileFacts { name: file.name, size: file.size, last_modified: 0, kind: None };
+            let chosen = Chosen {
+                selection,
+                facts,
+                upload: Blob::new().expect("an empty Blob"),
+                content_type: String::new(),
+                note: Some("Uploaded earlier: no need to choose it again.".into()),
+            };
+            self.known.insert(selection, Known { file_id: file.file_id, accepted: file.accepted });
+            *self.slot_mut(slot) = SlotState { chosen: Some(chosen), phase: SlotPhase::Uploaded, notice: None };
+        }
+        if !self.known.is_empty() {
+            self.message = Some(Notice::warning(
+                "resumed",
+                "Welcome back: the files you already uploaded are kept. Add any that are missing and submit.",
+            ));
+        }
+        self
+    }
+
+    /// What to keep for a reload: the document type and the files of the
+    /// current selections that are already on the platform. Empty once
+    /// submitted (the record is then removed).
+    pub fn resume_record(&self) -> ResumeRecord {
+        if self.stage == Stage::Submitted {
+            return ResumeRecord::default();
+        }
+        let files = self
+            .slots
+            .iter()
+            .filter_map(|(slot, state)| {
+                let chosen = state.chosen.as_ref()?;
+                let known = self.known.get(&chosen.selection)?;
+                Some(SavedFile {
+                    slot: slot.field().into(),
+                    name: chosen.facts.name.clone(),
+                    size: chosen.facts.size,
+                    file_id: known.file_id.clone(),
+                    accepted: known.accepted,
+                })
+            })
+            .collect();
+        ResumeRecord { updated_ms: 0.0, document: self.document.map(|d| d.as_str().into()), files }
     }
 
     /// The slot's state.
@@ -295,11 +348,12 @@ fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> R
             }
             state.phase = SlotPhase::Uploading(percent);
         }
-        FlowUpdate::Uploaded { slot, selection, .. } => {
+        FlowUpdate::Uploaded { slot, selection, file_id } => {
             if !next.is_current(slot, selection) {
                 return old;
             }
             next.slot_mut(slot).phase = SlotPhase::Uploaded;
+            next.known.insert(selection, Known { file_id, accepted: false });
         }
         FlowUpdate::Finished { outcome, known } => {
             for (slot, selection, file) in known {

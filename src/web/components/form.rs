@@ -15,6 +15,7 @@ use crate::web::components::{FileSlot, StatusPanel};
 use crate::web::flow::{stop_message, FileEntry, Flow, FlowUpdate};
 use crate::web::js::{now_ms, sleep};
 use crate::web::prepare::{check_photo, file_facts};
+use crate::web::resume;
 use crate::web::state::{Action, Chosen, FormState, Notice, SlotPhase, Stage};
 use crate::web::token::{TokenSource, Tokens};
 use std::cell::RefCell;
@@ -96,10 +97,13 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         Some(CustomerType::Business) => Stage::Refused,
         None => Stage::Loading,
     };
+    let customer_id = props.options.customer_id.clone();
     let state = use_reducer(move || {
         let mut s = FormState::new(initial.clone());
         if initial == Stage::Refused {
             s.message = Some(business_notice());
+        } else if let Some(record) = resume::load(&customer_id) {
+            s = s.restore(record);
         }
         s
     });
@@ -107,7 +111,21 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         Rc::new(Api::new(&options.api_base, &options.customer_id, Tokens::new(tokens.clone())))
     });
     let flow: Rc<RefCell<Option<Flow>>> = use_mut_ref(|| None);
-    let next_selection = use_mut_ref(|| 0 as SelectionId);
+    // Restored files take the first selection ids; new choices start above.
+    let next_selection = use_mut_ref(|| 1000 as SelectionId);
+
+    // Keep what a reload needs in sessionStorage (ids only, never bytes or tokens).
+    {
+        let customer_id = props.options.customer_id.clone();
+        let refused = state.stage == Stage::Refused;
+        use_effect_with(state.resume_record(), move |record| {
+            if !refused {
+                let mut record = record.clone();
+                record.updated_ms = now_ms();
+                resume::save(&customer_id, &record);
+            }
+        });
+    }
 
     // Refuse business customers, or read the customer first when the host
     // did not say what type it is.
