@@ -131,10 +131,10 @@ pub fn check_file(slot: Slot, facts: &FileFacts, max_size: u64, can_downscale: b
 }
 
 /// The slots that take part in a submission: the visible ones with a file.
-pub fn submitted_slots<'a>(
+pub fn submitted_slots(
     document: Option<DocumentType>,
-    chosen: &'a [(Slot, FileFacts)],
-) -> impl Iterator<Item = &'a (Slot, FileFacts)> {
+    chosen: &[(Slot, FileFacts)],
+) -> impl Iterator<Item = &(Slot, FileFacts)> {
     chosen.iter().filter(move |(slot, _)| slot_visible(document, *slot))
 }
 

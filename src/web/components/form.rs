@@ -331,7 +331,7 @@ async fn load_customer(api: Rc<Api>, state: UseReducerDispatcher<FormState>, on_
 fn verification_of(customer: &crate::core::api::Customer) -> Option<Verification> {
     match customer.verification_status.as_str() {
         "pending" => {
-            let since = customer.submitted_at.as_deref().map(|s| js_sys::Date::parse(s)).filter(|t| t.is_finite());
+            let since = customer.submitted_at.as_deref().map(js_sys::Date::parse).filter(|t| t.is_finite());
             Some(Verification::Pending { since_ms: since.unwrap_or_else(now_ms) })
         }
         "verified" => Some(Verification::Verified),
