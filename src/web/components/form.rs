@@ -111,6 +111,12 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         Rc::new(Api::new(&options.api_base, &options.customer_id, Tokens::new(tokens.clone())))
     });
     let flow: Rc<RefCell<Option<Flow>>> = use_mut_ref(|| None);
+    // Unmounting (`destroy()`) aborts the running submission. The flow's own
+    // callback holds a clone of this cell, so it must be emptied explicitly.
+    {
+        let flow = flow.clone();
+        use_effect_with((), move |()| move || drop(flow.borrow_mut().take()));
+    }
     // Restored files take the first selection ids; new choices start above.
     let next_selection = use_mut_ref(|| 1000 as SelectionId);
 
