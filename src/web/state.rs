@@ -239,8 +239,9 @@ pub enum Action {
     Submitting,
     /// The running submission reported.
     Flow(FlowUpdate),
-    /// The submission stopped with this message.
-    Stopped(Notice),
+    /// The submission stopped with this message (on the form, and on the
+    /// file's slot when one file failed).
+    Stopped(Notice, Option<Slot>),
     /// A file changed mid-submission: the submission was cancelled.
     Interrupted,
     /// New verification state (host's `setStatus`, polling, or load).
@@ -302,8 +303,11 @@ impl Reducible for FormState {
                 next.message = None;
             }
             Action::Flow(update) => return reduce_flow(self, next, update),
-            Action::Stopped(notice) => {
+            Action::Stopped(notice, slot) => {
                 next.stage = Stage::Editing;
+                if let Some(slot) = slot {
+                    next.slot_mut(slot).notice = Some(notice.clone());
+                }
                 next.message = Some(notice);
             }
             Action::Interrupted => {

@@ -446,7 +446,7 @@ fn flow_updates(
                         let notice = Notice::error(failure.code(), stop_message(*slot, failure, Some(document)));
                         props.on_error.emit(error_of(&notice, *slot));
                         dispatch.dispatch(Action::Flow(update.clone()));
-                        dispatch.dispatch(Action::Stopped(notice));
+                        dispatch.dispatch(Action::Stopped(notice, *slot));
                         return;
                     }
                     Outcome::Cancelled => {}
