@@ -73,13 +73,23 @@ pub struct SlotState {
     pub chosen: Option<Chosen>,
     /// Its phase.
     pub phase: SlotPhase,
-    /// An error or warning about it.
+    /// An error or warning about the file itself (type, size, quality).
     pub notice: Option<Notice>,
+    /// A problem found by the last submit attempt (missing, duplicate,
+    /// upload failed); cleared by the next attempt or a new file.
+    pub attempt_notice: Option<Notice>,
+}
+
+impl SlotState {
+    /// The notice to show: the file's own first, else the attempt's.
+    pub fn shown_notice(&self) -> Option<&Notice> {
+        self.notice.as_ref().or(self.attempt_notice.as_ref())
+    }
 }
 
 impl Default for SlotState {
     fn default() -> Self {
-        SlotState { chosen: None, phase: SlotPhase::Empty, notice: None }
+        SlotState { chosen: None, phase: SlotPhase::Empty, notice: None, attempt_notice: None }
     }
 }
 
@@ -144,7 +154,7 @@ impl FormState {
                 note: Some("Uploaded earlier: no need to choose it again.".into()),
             };
             self.known.insert(selection, Known { file_id: file.file_id, accepted: file.accepted });
-            *self.slot_mut(slot) = SlotState { chosen: Some(chosen), phase: SlotPhase::Uploaded, notice: None };
+            *self.slot_mut(slot) = SlotState { chosen: Some(chosen), phase: SlotPhase::Uploaded, notice: None, attempt_notice: None };
         }
         if !self.known.is_empty() {
             self.message = Some(Notice::warning(
@@ -272,6 +282,7 @@ impl Reducible for FormState {
                 state.phase = if checking { SlotPhase::Checking } else { SlotPhase::Ready };
                 state.chosen = Some(chosen);
                 state.notice = notice;
+                state.attempt_notice = None;
                 next.message = None;
             }
             Action::Checked { slot, selection, replacement, note, notice } => {
@@ -294,19 +305,21 @@ impl Reducible for FormState {
             }
             Action::Problems { form, slots } => {
                 next.message = form;
+                clear_attempt_notices(&mut next);
                 for (slot, notice) in slots {
-                    next.slot_mut(slot).notice = Some(notice);
+                    next.slot_mut(slot).attempt_notice = Some(notice);
                 }
             }
             Action::Submitting => {
                 next.stage = Stage::Submitting;
                 next.message = None;
+                clear_attempt_notices(&mut next);
             }
             Action::Flow(update) => return reduce_flow(self, next, update),
             Action::Stopped(notice, slot) => {
                 next.stage = Stage::Editing;
                 if let Some(slot) = slot {
-                    next.slot_mut(slot).notice = Some(notice.clone());
+                    next.slot_mut(slot).attempt_notice = Some(notice.clone());
                 }
                 next.message = Some(notice);
             }
@@ -328,6 +341,12 @@ impl Reducible for FormState {
             }
         }
         Rc::new(next)
+    }
+}
+
+fn clear_attempt_notices(state: &mut FormState) {
+    for slot in state.slots.values_mut() {
+        slot.attempt_notice = None;
     }
 }
 

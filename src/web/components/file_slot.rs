@@ -60,13 +60,14 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
         SlotPhase::Uploaded => Some("Uploaded".to_string()),
         _ => None,
     };
-    let notice_class = match &state.notice {
+    let notice = state.shown_notice();
+    let notice_class = match notice {
         Some(n) if n.blocking => "kyc-notice kyc-error",
         Some(_) => "kyc-notice kyc-warning",
         None => "kyc-notice",
     };
     html! {
-        <div class={classes!("kyc-slot", state.notice.as_ref().filter(|n| n.blocking).map(|_| "kyc-slot-invalid"))} data-slot={field}>
+        <div class={classes!("kyc-slot", notice.filter(|n| n.blocking).map(|_| "kyc-slot-invalid"))} data-slot={field}>
             <label for={input_id.clone()} class="kyc-label">
                 { slot.label(props.document) }
                 <span class="kyc-required">{ if props.required { " (required)" } else { " (optional)" } }</span>
@@ -79,7 +80,7 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
                 accept={accept_attribute(slot)}
                 capture={capture_attribute(slot)}
                 disabled={props.disabled}
-                aria-invalid={state.notice.as_ref().map(|n| n.blocking.to_string())}
+                aria-invalid={notice.map(|n| n.blocking.to_string())}
                 aria-describedby={format!("kyc-error-{field}")}
                 {onchange}
             />
@@ -112,7 +113,7 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
                 />
             }
             <p id={format!("kyc-error-{field}")} class={notice_class} data-testid={format!("error-{field}")} role="alert">
-                { state.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default() }
+                { notice.map(|n| n.text.clone()).unwrap_or_default() }
             </p>
         </div>
     }
