@@ -242,12 +242,25 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
             }
         })
     };
+    // A click while photos are still being checked is kept, and the
+    // submission starts as soon as the checks finish.
+    let queued: Rc<RefCell<bool>> = use_mut_ref(|| false);
+    let checking = Slot::ALL.iter().any(|s| state.slot(*s).phase == SlotPhase::Checking);
+    {
+        let (state, flow, props, queued) = (state.clone(), flow.clone(), props.clone(), queued.clone());
+        let api = (*api).clone();
+        use_effect_with(checking, move |checking| {
+            if !*checking && queued.replace(false) {
+                submit(&state, &flow, &api, &props, &queued);
+            }
+        });
+    }
     let on_submit = {
-        let (state, flow, props) = (state.clone(), flow.clone(), props.clone());
+        let (state, flow, props, queued) = (state.clone(), flow.clone(), props.clone(), queued.clone());
         let api = (*api).clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            submit(&state, &flow, &api, &props);
+            submit(&state, &flow, &api, &props, &queued);
         })
     };
 
@@ -369,13 +382,28 @@ async fn choose_file(slot: Slot, file: File, selection: SelectionId, options: Rc
     }
 }
 
-fn submit(state: &UseReducerHandle<FormState>, flow: &Rc<RefCell<Option<Flow>>>, api: &Rc<Api>, props: &KycUploadProps) {
+fn submit(
+    state: &UseReducerHandle<FormState>,
+    flow: &Rc<RefCell<Option<Flow>>>,
+    api: &Rc<Api>,
+    props: &KycUploadProps,
+    queued: &Rc<RefCell<bool>>,
+) {
     // The flow slot is the guard against double submission: it is set
     // synchronously, before any re-render could disable the button.
     if flow.borrow().is_some() || state.stage != Stage::Editing {
         return;
     }
     let document = state.document;
+    let checking = Slot::ALL.iter().any(|s| slot_visible(document, *s) && state.slot(*s).phase == SlotPhase::Checking);
+    if checking {
+        *queued.borrow_mut() = true;
+        state.dispatch(Action::Problems {
+            form: Some(Notice::warning("checking", "Checking your photos\u{2026} the upload starts as soon as they pass.")),
+            slots: vec![],
+        });
+        return;
+    }
     let chosen: Vec<(Slot, FileFacts)> = Slot::ALL
         .into_iter()
         .filter_map(|slot| state.slot(slot).chosen.as_ref().map(|c| (slot, c.facts.clone())))
@@ -385,9 +413,7 @@ fn submit(state: &UseReducerHandle<FormState>, flow: &Rc<RefCell<Option<Flow>>>,
     let visible = |slot: Slot| slot_visible(document, slot);
     for slot in Slot::ALL.into_iter().filter(|s| visible(*s)) {
         let slot_state = state.slot(slot);
-        if slot_state.chosen.is_some() && slot_state.phase == SlotPhase::Checking {
-            slot_notices.push((slot, Notice::error("check_in_progress", "Wait a moment: the photo is still being checked.")));
-        } else if let Some(notice) = slot_state.notice.as_ref().filter(|n| n.blocking) {
+        if let Some(notice) = slot_state.notice.as_ref().filter(|n| n.blocking) {
             if !slot_notices.iter().any(|(s, _)| *s == slot) {
                 slot_notices.push((slot, notice.clone()));
             }
