@@ -1,6 +1,7 @@
 //! Native tests of the quality gate's pure core: metric properties on
 //! synthetic images, the header parser on crafted headers, the size rules,
-//! and a calibration run over the shared fixture photos.
+//! and a calibration run over the shared fixture photos. Host only.
+#![cfg(not(target_arch = "wasm32"))]
 
 use kyc_upload::core::quality::{
     analysis_size, assess, downscale_target, luma_from_rgba, parse_header, shrink_again,
@@ -68,7 +69,7 @@ fn document(w: usize, h: usize, seed: u64) -> Img {
 }
 
 fn checkerboard(w: usize, h: usize, cell: usize) -> Img {
-    let px = (0..w * h).map(|i| if ((i % w) / cell + (i / w) / cell) % 2 == 0 { 40 } else { 210 }).collect();
+    let px = (0..w * h).map(|i| if ((i % w) / cell + (i / w) / cell).is_multiple_of(2) { 40 } else { 210 }).collect();
     Img { w, h, px }
 }
 
