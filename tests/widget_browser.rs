@@ -1,0 +1,387 @@
+//! The `KycUpload` component in headless Chromium, with no server: document
+//! types and slots, checks made before any request (each shown on its slot
+//! through the `data-testid` hooks of the contract, §5), inert file names,
+//! remove and replace, the business refusal, the photo quality gate, the
+//! status panel, and the `mount`/`destroy` embedding surface.
+//!
+//! The API base points at a closed port and the token source counts its
+//! calls: every API call asks for a token first, so zero calls means zero
+//! requests.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use js_sys::{Function, Object, Reflect};
+use kyc_upload::core::options::{Options, QualityGate};
+use kyc_upload::core::rules::{CustomerType, Requirements};
+use kyc_upload::core::status::Verification;
+use kyc_upload::core::validate::display_name;
+use kyc_upload::web::components::{KycUpload, KycUploadProps, WidgetError};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use support::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlSelectElement};
+use yew::AppHandle;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+macro_rules! fixture {
+    ($name:literal) => {
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/photos/", $name))
+    };
+}
+
+/// Nothing listens there: a request, if any were made, would fail.
+const CLOSED_API: &str = "http://127.0.0.1:9/v1";
+
+fn options(quality_gate: QualityGate) -> Options {
+    Options {
+        api_base: CLOSED_API.into(),
+        customer_id: "cus_browser_test".into(),
+        customer_type: Some(CustomerType::Individual),
+        requirements: Requirements::default(),
+        max_file_size: 10 * 1024 * 1024,
+        locale: "en".into(),
+        quality_gate,
+        poll_status: false,
+        poll_interval_ms: 30_000,
+    }
+}
+
+/// A widget rendered into its own root, with its callbacks recorded.
+struct Widget {
+    root: Element,
+    app: Option<AppHandle<KycUpload>>,
+    props: KycUploadProps,
+    token_calls: Rc<Cell<u32>>,
+    errors: Rc<RefCell<Vec<WidgetError>>>,
+    statuses: Rc<RefCell<Vec<Verification>>>,
+}
+
+impl Widget {
+    async fn mount(options: Options) -> Widget {
+        let root = root();
+        let (tokens, token_calls) = counting_tokens("t");
+        let (on_error, errors) = recorder();
+        let (on_status_change, statuses) = recorder();
+        let props = KycUploadProps {
+            options: Rc::new(options),
+            tokens,
+            on_progress: Default::default(),
+            on_submitted: Default::default(),
+            on_error,
+            on_status_change,
+            status: None,
+        };
+        let app = yew::Renderer::<KycUpload>::with_root_and_props(root.clone(), props.clone()).render();
+        yew::scheduler::flush().await;
+        Widget { root, app: Some(app), props, token_calls, errors, statuses }
+    }
+
+    fn text(&self, id: &str) -> String {
+        text_of(&self.root, id)
+    }
+
+    /// Chooses `file` in `slot` and waits until the widget shows it (by
+    /// name: names in one test are distinct) and has finished checking it.
+    async fn choose(&self, slot: &str, file: &web_sys::File) {
+        choose(&self.root, slot, file);
+        let (root, name) = (&self.root, display_name(&file.name()));
+        wait_for(&format!("{slot} to show {name}"), 5_000.0, || shown_name(root, slot).as_deref() == Some(&name)).await;
+        let checked = || !root.text_content().unwrap_or_default().contains("Checking the photo");
+        wait_for(&format!("the check of {slot} to finish"), 15_000.0, checked).await;
+    }
+}
+
+impl Drop for Widget {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+fn option_values(root: &Element) -> Vec<String> {
+    all(&testid(root, "doc-type"), "option")
+        .into_iter()
+        .filter_map(|o| o.get_attribute("value"))
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn back_side_slot_follows_the_document_type() {
+    let w = Widget::mount(options(QualityGate::Off)).await;
+    assert_eq!(option_values(&w.root), ["passport", "drivers_license", "resident_permit"]);
+    assert!(w.root.text_content().unwrap().contains("National ID cards are not accepted"));
+    assert!(by_testid(&w.root, "file-id_file").is_some());
+    assert!(by_testid(&w.root, "file-id_file_back").is_none(), "no back side before a document is chosen");
+
+    pick_document(&w.root, "passport");
+    yew::scheduler::flush().await;
+    assert!(by_testid(&w.root, "file-id_file_back").is_none(), "a passport is single-sided");
+
+    for two_sided in ["drivers_license", "resident_permit"] {
+        pick_document(&w.root, two_sided);
+        yew::scheduler::flush().await;
+        assert!(by_testid(&w.root, "file-id_file_back").is_some(), "{two_sided} has a back side");
+    }
+    pick_document(&w.root, "passport");
+    yew::scheduler::flush().await;
+    assert!(by_testid(&w.root, "file-id_file_back").is_none());
+    for slot in ["id_file", "proof_of_address_file", "liveness_check_file"] {
+        assert!(by_testid(&w.root, &format!("file-{slot}")).is_some(), "{slot} is always shown");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_injected_national_id_option_is_refused() {
+    let w = Widget::mount(options(QualityGate::Off)).await;
+    let select: HtmlSelectElement = testid(&w.root, "doc-type").unchecked_into();
+    let crafted = document().create_element("option").unwrap();
+    crafted.set_attribute("value", "national_id").unwrap();
+    crafted.set_text_content(Some("National ID card"));
+    select.append_child(&crafted).unwrap();
+    pick_document(&w.root, "national_id");
+    yew::scheduler::flush().await;
+
+    assert!(w.text("message").contains("National ID cards are not accepted"), "{}", w.text("message"));
+    assert_eq!(select.value(), "", "nothing stays selected");
+    assert!(by_testid(&w.root, "file-id_file_back").is_none());
+    assert_eq!(w.token_calls.get(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn files_are_checked_on_their_slot_before_any_request() {
+    let mut small = options(QualityGate::Off);
+    small.max_file_size = 1024;
+    let w = Widget::mount(small).await;
+
+    w.choose("id_file", &file("empty.jpg", &[], "image/jpeg")).await;
+    assert!(w.text("error-id_file").contains("empty"), "{}", w.text("error-id_file"));
+
+    w.choose("id_file", &file("photo.jpg", EXE, "image/jpeg")).await;
+    assert!(w.text("error-id_file").contains("not a photo or document we can read"), "{}", w.text("error-id_file"));
+
+    w.choose("id_file", &file("scan.pdf", PDF, "application/pdf")).await;
+    assert!(w.text("error-id_file").contains("can't be used"), "{}", w.text("error-id_file"));
+
+    let mut big_pdf = PDF.to_vec();
+    big_pdf.resize(4096, b' ');
+    w.choose("proof_of_address_file", &file("bill.pdf", &big_pdf, "application/pdf")).await;
+    let error = w.text("error-proof_of_address_file");
+    assert!(error.contains("limit is 1 KB"), "{error}");
+    assert_eq!(w.text("error-id_file_back"), "");
+    assert_eq!(w.token_calls.get(), 0, "checking files makes no request");
+}
+
+#[wasm_bindgen_test]
+async fn submit_reports_missing_and_duplicate_files_without_requests() {
+    let w = Widget::mount(options(QualityGate::Off)).await;
+
+    click(&w.root, "submit");
+    yew::scheduler::flush().await;
+    assert!(w.text("message").contains("Choose your document type"), "{}", w.text("message"));
+
+    pick_document(&w.root, "drivers_license");
+    let front = file("front.jpg", FAKE_JPEG, "image/jpeg");
+    w.choose("id_file", &front).await;
+    click(&w.root, "submit");
+    yew::scheduler::flush().await;
+    assert!(w.text("error-id_file_back").contains("back of your document"), "{}", w.text("error-id_file_back"));
+    assert!(!w.text("message").is_empty(), "a summary explains why nothing was sent");
+
+    pick_document(&w.root, "passport");
+    w.choose("proof_of_address_file", &front).await;
+    click(&w.root, "submit");
+    yew::scheduler::flush().await;
+    let error = w.text("error-proof_of_address_file");
+    assert!(error.contains("same file as"), "{error}");
+    assert_eq!(w.text("error-id_file"), "", "the first of the two stays valid");
+    assert_eq!(stage(&w.root), "editing");
+    assert_eq!(w.token_calls.get(), 0, "nothing was sent");
+}
+
+#[wasm_bindgen_test]
+async fn file_names_are_inert_text() {
+    let w = Widget::mount(options(QualityGate::Off)).await;
+    let scripts_before = document().query_selector_all("script").unwrap().length();
+
+    w.choose("id_file", &file("<script>alert(1)</script>.jpg", FAKE_JPEG, "image/jpeg")).await;
+    w.choose("proof_of_address_file", &file("invoice\u{202E}gpj.exe", FAKE_JPEG, "image/jpeg")).await;
+    let long = format!("{}.jpg", "n".repeat(500));
+    w.choose("liveness_check_file", &file(&long, FAKE_JPEG, "image/jpeg")).await;
+
+    assert_eq!(shown_name(&w.root, "id_file").as_deref(), Some("<script>alert(1)</script>.jpg"));
+    assert!(w.root.inner_html().contains("&lt;script&gt;"), "the markup is escaped");
+    assert!(all(&w.root, "script").is_empty());
+    assert_eq!(document().query_selector_all("script").unwrap().length(), scripts_before, "no script element was created");
+
+    assert_eq!(shown_name(&w.root, "proof_of_address_file").as_deref(), Some("invoicegpj.exe"));
+    assert!(!w.root.text_content().unwrap().contains('\u{202E}'), "no bidi override reaches the DOM text");
+    assert!(!w.root.inner_html().contains('\u{202E}'), "nor an attribute");
+
+    let shown = shown_name(&w.root, "liveness_check_file").unwrap();
+    assert!(shown.chars().count() <= 48, "{} chars: {shown}", shown.chars().count());
+    assert!(shown.contains('\u{2026}') && shown.ends_with(".jpg"), "{shown}");
+}
+
+#[wasm_bindgen_test]
+async fn a_file_can_be_removed_and_chosen_again() {
+    let w = Widget::mount(options(QualityGate::Off)).await;
+    w.choose("id_file", &file("first.jpg", FAKE_JPEG, "image/jpeg")).await;
+    assert_eq!(shown_name(&w.root, "id_file").as_deref(), Some("first.jpg"));
+
+    click(&w.root, "remove-id_file");
+    yew::scheduler::flush().await;
+    assert_eq!(shown_name(&w.root, "id_file"), None);
+    assert!(by_testid(&w.root, "remove-id_file").is_none());
+    assert!(!w.root.text_content().unwrap().contains("first.jpg"));
+
+    w.choose("id_file", &file("second.jpg", FAKE_JPEG, "image/jpeg")).await;
+    assert_eq!(shown_name(&w.root, "id_file").as_deref(), Some("second.jpg"));
+    w.choose("id_file", &file("third.jpg", FAKE_JPEG, "image/jpeg")).await;
+    assert_eq!(shown_name(&w.root, "id_file").as_deref(), Some("third.jpg"), "choosing again replaces");
+    assert_eq!(w.token_calls.get(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn business_customers_are_refused_without_requests() {
+    let mut business = options(QualityGate::Block);
+    business.customer_type = Some(CustomerType::Business);
+    let w = Widget::mount(business).await;
+    wait_for("onError", 2_000.0, || !w.errors.borrow().is_empty()).await;
+
+    assert!(w.text("message").contains("KYB"), "{}", w.text("message"));
+    assert!(all(&w.root, "input, select, button").is_empty(), "{}", w.root.inner_html());
+    assert_eq!(w.errors.borrow()[0].code, "business_customer");
+    assert_eq!(w.errors.borrow().len(), 1);
+    assert_eq!(w.token_calls.get(), 0, "zero requests of any kind");
+}
+
+#[wasm_bindgen_test]
+async fn a_blurred_photo_blocks_submission() {
+    let w = Widget::mount(options(QualityGate::Block)).await;
+    pick_document(&w.root, "passport");
+    w.choose("id_file", &file("blurred.jpg", fixture!("blur_sigma20.jpg"), "image/jpeg")).await;
+    let error = w.text("error-id_file");
+    assert!(error.contains("blurry"), "{error}");
+    assert!(testid(&w.root, "error-id_file").class_name().contains("kyc-error"));
+
+    click(&w.root, "submit");
+    yew::scheduler::flush().await;
+    assert!(w.text("message").contains("need your attention"), "{}", w.text("message"));
+    assert_eq!(stage(&w.root), "editing");
+    assert_eq!(w.token_calls.get(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_blurred_photo_only_warns_when_the_gate_warns() {
+    let w = Widget::mount(options(QualityGate::Warn)).await;
+    pick_document(&w.root, "passport");
+    w.choose("id_file", &file("blurred.jpg", fixture!("blur_sigma20.jpg"), "image/jpeg")).await;
+    let error = w.text("error-id_file");
+    assert!(error.contains("blurry"), "{error}");
+    assert!(testid(&w.root, "error-id_file").class_name().contains("kyc-warning"));
+
+    click(&w.root, "submit");
+    yew::scheduler::flush().await;
+    assert!(!w.text("message").contains("need your attention"), "{}", w.text("message"));
+    wait_for("the submission to ask for a token", 5_000.0, || w.token_calls.get() > 0).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_sharp_photo_passes_the_gate() {
+    let w = Widget::mount(options(QualityGate::Block)).await;
+    pick_document(&w.root, "passport");
+    w.choose("id_file", &file("sharp.jpg", fixture!("sharp.jpg"), "image/jpeg")).await;
+    assert_eq!(shown_name(&w.root, "id_file").as_deref(), Some("sharp.jpg"));
+    assert_eq!(w.text("error-id_file"), "");
+}
+
+#[wasm_bindgen_test]
+async fn the_host_status_shows_in_the_panel() {
+    let mut w = Widget::mount(options(QualityGate::Off)).await;
+    assert!(by_testid(&w.root, "status").is_none());
+    let rejected = Verification::Rejected { reason: Some("Document expired".into()) };
+    w.props.status = Some(rejected.clone());
+    w.app.as_mut().unwrap().update(w.props.clone());
+    wait_for("the status panel", 2_000.0, || by_testid(&w.root, "status").is_some()).await;
+
+    let panel = w.text("status");
+    assert!(panel.contains("Verification rejected"), "{panel}");
+    assert!(panel.contains("Document expired"), "{panel}");
+    assert_eq!(testid(&w.root, "status").get_attribute("data-status").as_deref(), Some("rejected"));
+    wait_for("onStatusChange", 2_000.0, || !w.statuses.borrow().is_empty()).await;
+    assert_eq!(*w.statuses.borrow(), [rejected]);
+}
+
+fn js_options(entries: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in entries {
+        Reflect::set(&object, &(*key).into(), value).unwrap();
+    }
+    object.into()
+}
+
+fn valid_options() -> Vec<(&'static str, JsValue)> {
+    vec![
+        ("apiBase", CLOSED_API.into()),
+        ("customerId", "cus_browser_test".into()),
+        ("customerType", "individual".into()),
+        ("getToken", Function::new_no_args("return 't'").into()),
+    ]
+}
+
+#[wasm_bindgen_test]
+async fn destroy_empties_the_element() {
+    let element = root();
+    let mut handle = kyc_upload::embed::mount(element.clone(), js_options(&valid_options())).expect("mount");
+    yew::scheduler::flush().await;
+    assert!(by_testid(&element, "doc-type").is_some(), "{}", element.inner_html());
+
+    handle.destroy();
+    yew::scheduler::flush().await;
+    assert_eq!(element.child_element_count(), 0, "{}", element.inner_html());
+    assert_eq!(element.inner_html(), "");
+    element.remove();
+}
+
+#[wasm_bindgen_test]
+fn mount_refuses_bad_options_naming_them() {
+    let cases: Vec<(&str, Vec<(&str, JsValue)>)> = vec![
+        ("apiBse", {
+            let mut o = valid_options();
+            o.push(("apiBse", "http://127.0.0.1:9/v1".into()));
+            o
+        }),
+        ("apiBase", replaced("apiBase", Some("/relative".into()))),
+        ("getToken", replaced("getToken", None)),
+        ("getToken", replaced("getToken", Some("str".into()))),
+        ("customerId", replaced("customerId", Some("".into()))),
+    ];
+    for (option, entries) in cases {
+        let element = root();
+        let thrown = match kyc_upload::embed::mount(element.clone(), js_options(&entries)) {
+            Ok(_) => panic!("mount accepted a bad `{option}`"),
+            Err(thrown) => thrown,
+        };
+        let error: &js_sys::Error = thrown.dyn_ref().unwrap_or_else(|| panic!("{option}: not an Error: {thrown:?}"));
+        assert_eq!(Reflect::get(error, &"code".into()).unwrap().as_string().as_deref(), Some("invalid_option"));
+        assert_eq!(Reflect::get(error, &"option".into()).unwrap().as_string().as_deref(), Some(option));
+        assert!(String::from(error.message()).contains(option), "{}", String::from(error.message()));
+        assert_eq!(element.inner_html(), "", "nothing rendered for a bad `{option}`");
+        element.remove();
+    }
+}
+
+fn replaced(key: &'static str, value: Option<JsValue>) -> Vec<(&'static str, JsValue)> {
+    let mut entries: Vec<_> = valid_options().into_iter().filter(|(k, _)| *k != key).collect();
+    if let Some(value) = value {
+        entries.push((key, value));
+    }
+    entries
+}
