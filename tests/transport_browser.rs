@@ -1,0 +1,368 @@
+//! The transport, the API client and a whole submission in headless
+//! Chromium against a running sandbox (`kyc-sandbox --admin`), each checked
+//! in the sandbox's event log: what reached the server, in which order, and
+//! with which headers.
+//!
+//! The sandbox must allow the test page's origin. Start it, then run the
+//! tests with the page on a fixed address, for example:
+//!
+//! ```sh
+//! kyc-sandbox --admin --data-dir "$(mktemp -d)" --review-delay 0.5 --webhook-url none \
+//!     --allow-origin http://127.0.0.1:8791
+//! WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:8791 cargo test --target wasm32-unknown-unknown --test transport_browser
+//! ```
+//!
+//! Other ports: set `KYC_SANDBOX_API` (`http://127.0.0.1:8787`),
+//! `KYC_SANDBOX_DEMO` (`http://127.0.0.1:8790`) when compiling.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use futures::future::{select, Either};
+use futures::FutureExt;
+use kyc_upload::core::api::{Failure, PresignRequest};
+use kyc_upload::core::options::{Options, QualityGate};
+use kyc_upload::core::plan::{FilesCall, Upload};
+use kyc_upload::core::rules::{Requirements, Slot};
+use kyc_upload::core::token::TokenValue;
+use kyc_upload::web::api::Api;
+use kyc_upload::web::components::{KycUpload, KycUploadProps, ProgressInfo};
+use kyc_upload::web::token::{TokenSource, Tokens};
+use kyc_upload::web::transport::{send, Body};
+use serde_json::{json, Value};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use support::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Blob, BlobPropertyBag, Headers, RequestInit, Response};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The sandbox API root (`/v1`, `/_sandbox` under it).
+const API: &str = match option_env!("KYC_SANDBOX_API") {
+    Some(url) => url,
+    None => "http://127.0.0.1:8787",
+};
+/// The sandbox's demo host (`POST /demo/token`).
+const DEMO: &str = match option_env!("KYC_SANDBOX_DEMO") {
+    Some(url) => url,
+    None => "http://127.0.0.1:8790",
+};
+
+fn api_base() -> String {
+    format!("{API}/v1")
+}
+
+/// `fetch`es `url` and reads the JSON answer: `(status, body)`.
+async fn http(method: &str, url: &str, body: Option<Value>) -> (u16, Value) {
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        let headers = Headers::new().unwrap();
+        headers.set("Content-Type", "application/json").unwrap();
+        init.set_headers(&headers);
+        init.set_body(&body.to_string().into());
+    }
+    let window = web_sys::window().unwrap();
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .unwrap_or_else(|e| panic!("{method} {url} failed (is the sandbox running, allowing this origin?): {e:?}"));
+    let response: Response = response.unchecked_into();
+    let text = JsFuture::from(response.text().unwrap()).await.unwrap().as_string().unwrap_or_default();
+    (response.status(), serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// A customer no other test (or earlier run) used.
+async fn new_customer(tag: &str) -> String {
+    let id = format!("cus_{tag}_{}_{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e6) as u32);
+    let (status, body) = http("POST", &format!("{API}/_sandbox/customers"), Some(json!({"id": id, "type": "individual"}))).await;
+    assert_eq!(status, 201, "creating {id}: {body}");
+    id
+}
+
+async fn set_faults(rules: Value) {
+    let (status, body) = http("POST", &format!("{API}/_sandbox/faults"), Some(json!({ "rules": rules }))).await;
+    assert_eq!(status, 200, "setting faults: {body}");
+}
+
+/// Events for `customer` (or all of them), after `since`.
+async fn events(customer: Option<&str>, since: i64) -> Vec<Value> {
+    let filter = customer.map(|c| format!("customer_id={c}&")).unwrap_or_default();
+    let (status, body) = http("GET", &format!("{API}/_sandbox/events?{filter}since={since}"), None).await;
+    assert_eq!(status, 200, "events: {body}");
+    body["events"].as_array().cloned().unwrap_or_default()
+}
+
+async fn last_seq() -> i64 {
+    events(None, 0).await.iter().filter_map(|e| e["seq"].as_i64()).max().unwrap_or(0)
+}
+
+/// A real token from the demo host, as a host page's backend hands out.
+async fn demo_token() -> Result<TokenValue, String> {
+    let (status, body) = http("POST", &format!("{DEMO}/demo/token"), None).await;
+    match (status, body["access_token"].as_str(), body["expires_in"].as_f64()) {
+        (200, Some(token), Some(expires_in)) => Ok(TokenValue::WithExpiry { access_token: token.into(), expires_in }),
+        _ => Err(format!("demo token: {status} {body}")),
+    }
+}
+
+/// A token source that answers `bogus` for the first `bogus` calls, then
+/// real tokens; it counts its calls.
+fn tokens_after_bogus(bogus: u32) -> (TokenSource, Rc<Cell<u32>>) {
+    let calls = Rc::new(Cell::new(0));
+    let counter = calls.clone();
+    let source = TokenSource::Rust(Rc::new(move || {
+        counter.set(counter.get() + 1);
+        let n = counter.get();
+        async move {
+            if n <= bogus {
+                Ok(TokenValue::Bare("bogus".into()))
+            } else {
+                demo_token().await
+            }
+        }
+        .boxed_local()
+    }));
+    (source, calls)
+}
+
+fn jpeg_blob(len: usize) -> Blob {
+    let mut bytes = FAKE_JPEG.to_vec();
+    bytes.resize(len.max(FAKE_JPEG.len()), 0);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let options = BlobPropertyBag::new();
+    options.set_type("image/jpeg");
+    Blob::new_with_u8_array_sequence_and_options(&parts, &options).unwrap()
+}
+
+fn presign_request(purpose: Slot, size: usize) -> PresignRequest {
+    PresignRequest {
+        purpose: purpose.field().into(),
+        filename: "photo.jpg".into(),
+        content_type: "image/jpeg".into(),
+        size: size as u64,
+        document_type: purpose.is_identity_document().then(|| "passport".into()),
+    }
+}
+
+fn api_for(customer: &str, source: TokenSource) -> Api {
+    Api::new(&api_base(), customer, Tokens::new(source))
+}
+
+fn of_kind<'a>(events: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    events.iter().filter(|e| e["kind"] == kind).collect()
+}
+
+#[wasm_bindgen_test]
+async fn presign_put_and_files_reach_the_platform_in_order() {
+    set_faults(json!([])).await;
+    let customer = new_customer("api").await;
+    let (source, _) = tokens_after_bogus(0);
+    let api = api_for(&customer, source);
+    let blob = jpeg_blob(2048);
+
+    let upload = api.presign(&presign_request(Slot::IdFile, 2048)).await.expect("presign");
+    assert!(upload.file_id.starts_with("file_"), "{upload:?}");
+    let progress = Rc::new(RefCell::new(Vec::new()));
+    let sink = progress.clone();
+    api.put(&upload, &blob, Box::new(move |sent, total| sink.borrow_mut().push((sent, total)))).await.expect("put");
+    let key = format!("key-{}", js_sys::Date::now());
+    let call = FilesCall { id: 1, fields: vec![(Slot::IdFile, upload.file_id.clone())], idempotency_key: key.clone() };
+    api.send_files(&call).await.expect("files");
+    assert_eq!(progress.borrow().last().copied(), Some((2048.0, 2048.0)), "progress ends at the full size");
+
+    let log = events(Some(&customer), 0).await;
+    let kinds: Vec<&str> = log.iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(kinds, ["presign", "put", "files"], "{log:#?}");
+    let (presign, put, files) = (&log[0], &log[1], &log[2]);
+    assert_eq!(presign["status"], 201);
+    assert_eq!(presign["document_type"], "passport");
+    assert_eq!(put["file_id"], upload.file_id.as_str());
+    assert_eq!(put["authorization"], false, "the storage origin never sees the token");
+    assert_eq!(put["completed"], true);
+    assert_eq!(put["content_type"], "image/jpeg");
+    assert_eq!(files["status"], 200);
+    assert_eq!(files["idempotency_key"], key.as_str());
+    assert_eq!(files["fields"], json!({"id_file": upload.file_id}));
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_token_is_fetched_again_once() {
+    set_faults(json!([])).await;
+    let customer = new_customer("refresh").await;
+
+    let (source, calls) = tokens_after_bogus(1);
+    let api = api_for(&customer, source);
+    let read = api.customer().await.expect("the second token works");
+    assert_eq!(read.id, customer);
+    assert_eq!(calls.get(), 2, "one refetch after the 401");
+    let upload = api.presign(&presign_request(Slot::IdFile, 10)).await.expect("the fresh token is cached");
+    assert!(upload.file_id.starts_with("file_"));
+    assert_eq!(calls.get(), 2);
+
+    let (source, calls) = tokens_after_bogus(u32::MAX);
+    let api = api_for(&customer, source);
+    match api.customer().await {
+        Err(Failure::Unauthorized { code }) => assert_eq!(code, "invalid_token"),
+        other => panic!("expected Unauthorized, got {other:?}"),
+    }
+    assert_eq!(calls.get(), 2, "one refetch, then give up");
+}
+
+#[wasm_bindgen_test]
+async fn retry_after_and_expired_links_are_classified() {
+    let customer = new_customer("faults").await;
+    let (source, _) = tokens_after_bogus(0);
+    let api = api_for(&customer, source);
+
+    set_faults(json!([{"route": "presign", "probability": 1, "count": 1,
+                       "action": {"type": "status", "status": 503, "retry_after": 1}}]))
+    .await;
+    match api.presign(&presign_request(Slot::IdFile, 10)).await {
+        Err(Failure::Transient { retry_after_ms, reason }) => {
+            assert_eq!(retry_after_ms, Some(1000));
+            assert_eq!(reason, "server_error");
+        }
+        other => panic!("expected a transient failure, got {other:?}"),
+    }
+
+    set_faults(json!([{"route": "presign", "count": 1, "action": {"type": "expire_presign"}}])).await;
+    let expired: Upload = api.presign(&presign_request(Slot::IdFile, 10)).await.expect("presign");
+    let result = api.put(&expired, &jpeg_blob(10), Box::new(|_, _| {})).await;
+    assert_eq!(result, Err(Failure::UploadUrlExpired));
+    set_faults(json!([])).await;
+}
+
+#[wasm_bindgen_test]
+async fn dropping_an_upload_aborts_it() {
+    const SIZE: usize = 16 * 1024 * 1024;
+    set_faults(json!([])).await;
+    let customer = new_customer("abort").await;
+    let (source, _) = tokens_after_bogus(0);
+    let api = api_for(&customer, source);
+    let upload = api.presign(&presign_request(Slot::ProofOfAddress, SIZE)).await.expect("presign");
+    let since = last_seq().await;
+    // The storage waits before reading, so the body can't all be sent
+    // before the first progress event.
+    set_faults(json!([{"route": "put", "count": 1, "action": {"type": "latency", "ms": 1500}}])).await;
+
+    let blob = jpeg_blob(SIZE);
+    let (first, progressed) = futures::channel::oneshot::channel::<(f64, f64)>();
+    let first = RefCell::new(Some(first));
+    let headers: Vec<(&str, &str)> = upload.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let request = send(
+        "PUT",
+        &upload.url,
+        &headers,
+        Body::Blob(&blob),
+        0,
+        Some(Box::new(move |sent, total| {
+            if let Some(tx) = first.borrow_mut().take() {
+                let _ = tx.send((sent, total));
+            }
+        })),
+    );
+    let (sent, total) = match select(request, progressed).await {
+        Either::Right((progress, request)) => {
+            drop(request);
+            progress.expect("progress")
+        }
+        Either::Left((reply, _)) => panic!("the upload finished before any progress event: {reply:?}"),
+    };
+    assert!(sent < total, "dropped mid-upload ({sent} of {total})");
+
+    let file_id = upload.file_id.clone();
+    let mut put = Value::Null;
+    for _ in 0..250 {
+        let log = events(None, since).await;
+        if let Some(found) = of_kind(&log, "put").into_iter().find(|e| e["file_id"] == file_id.as_str()) {
+            put = found.clone();
+            break;
+        }
+        sleep(40).await;
+    }
+    set_faults(json!([])).await;
+    assert_eq!(put["completed"], false, "the sandbox saw the upload end early: {put}");
+    assert!((put["bytes"].as_u64().unwrap_or(0) as usize) < SIZE, "{put}");
+    let log = events(None, since).await;
+    assert!(!of_kind(&log, "put").iter().any(|e| e["file_id"] == file_id.as_str() && e["completed"] == true));
+}
+
+#[wasm_bindgen_test]
+async fn a_whole_submission_ends_with_id_file() {
+    set_faults(json!([])).await;
+    let customer = new_customer("widget").await;
+    let get_token = js_sys::Function::new_no_args(&format!(
+        "return fetch('{DEMO}/demo/token', {{method: 'POST'}}).then(r => r.json())"
+    ));
+    let (on_progress, progress) = recorder::<ProgressInfo>();
+    let (on_submitted, submitted) = recorder();
+    let (on_error, errors) = recorder();
+    let props = KycUploadProps {
+        options: Rc::new(Options {
+            api_base: api_base(),
+            customer_id: customer.clone(),
+            customer_type: None,
+            requirements: Requirements::default(),
+            max_file_size: 10 * 1024 * 1024,
+            locale: "en".into(),
+            quality_gate: QualityGate::Block,
+            poll_status: false,
+            poll_interval_ms: 30_000,
+        }),
+        tokens: TokenSource::Js(get_token),
+        on_progress,
+        on_submitted,
+        on_error,
+        on_status_change: Default::default(),
+        status: None,
+    };
+    let root = root();
+    let app = yew::Renderer::<KycUpload>::with_root_and_props(root.clone(), props).render();
+    let ready = || by_testid(&root, "doc-type").is_some_and(|e| !e.has_attribute("disabled"));
+    wait_for("the customer to load", 10_000.0, ready).await;
+
+    pick_document(&root, "passport");
+    let photo = file("passport.jpg", include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/photos/sharp.jpg")), "image/jpeg");
+    choose(&root, "id_file", &photo);
+    let bill = file("bill.pdf", include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/photos/utility_bill.pdf")), "application/pdf");
+    choose(&root, "proof_of_address_file", &bill);
+    let checked = || {
+        shown_name(&root, "id_file").is_some()
+            && shown_name(&root, "proof_of_address_file").is_some()
+            && !root.text_content().unwrap_or_default().contains("Checking the photo")
+    };
+    wait_for("both files to be checked", 15_000.0, checked).await;
+    assert_eq!(text_of(&root, "error-id_file"), "");
+
+    click(&root, "submit");
+    wait_for("the status panel", 30_000.0, || by_testid(&root, "status").is_some() || !errors.borrow().is_empty()).await;
+    assert!(errors.borrow().is_empty(), "{:?}", errors.borrow());
+    assert!(text_of(&root, "status").contains("Verification in progress"), "{}", text_of(&root, "status"));
+    assert_eq!(submitted.borrow().len(), 1);
+
+    for slot in [Slot::IdFile, Slot::ProofOfAddress] {
+        let last = progress.borrow().iter().rev().find(|p| p.slot == slot).cloned();
+        let last = last.unwrap_or_else(|| panic!("no progress for {slot}"));
+        assert!(last.total > 0.0 && last.loaded == last.total, "{slot} reached 100%: {last:?}");
+    }
+
+    let log = events(Some(&customer), 0).await;
+    let files = of_kind(&log, "files");
+    assert!(!files.is_empty(), "{log:#?}");
+    let last_files = *files.last().unwrap();
+    assert_eq!(last_files["status"], 200);
+    assert!(last_files["fields"].get("id_file").is_some(), "the last files request carries id_file: {last_files}");
+    assert_eq!(files.iter().filter(|f| f["fields"].get("id_file").is_some()).count(), 1, "{files:#?}");
+    let last_seq = log.iter().filter_map(|e| e["seq"].as_i64()).max();
+    assert_eq!(last_files["seq"].as_i64(), last_seq, "nothing after id_file: {log:#?}");
+    let puts = of_kind(&log, "put");
+    assert_eq!(puts.len(), 2, "{log:#?}");
+    assert!(puts.iter().all(|p| p["completed"] == true && p["authorization"] == false), "{puts:#?}");
+    assert!(puts.iter().all(|p| p["seq"].as_i64() < last_files["seq"].as_i64()));
+
+    app.destroy();
+    root.remove();
+}
