@@ -26,7 +26,7 @@ use kyc_upload::core::plan::{FilesCall, Upload};
 use kyc_upload::core::rules::{Requirements, Slot};
 use kyc_upload::core::token::TokenValue;
 use kyc_upload::web::api::Api;
-use kyc_upload::web::components::{KycUpload, KycUploadProps, ProgressInfo};
+use kyc_upload::web::components::{KycUpload, KycUploadProps, ProgressInfo, SubmittedInfo, WidgetError};
 use kyc_upload::web::token::{TokenSource, Tokens};
 use kyc_upload::web::transport::{send, Body};
 use serde_json::{json, Value};
@@ -290,23 +290,25 @@ async fn dropping_an_upload_aborts_it() {
     assert!(!of_kind(&log, "put").iter().any(|e| e["file_id"] == file_id.as_str() && e["completed"] == true));
 }
 
-#[wasm_bindgen_test]
-async fn a_whole_submission_ends_with_id_file() {
-    set_faults(json!([])).await;
-    let customer = new_customer("widget").await;
+/// Props for a widget talking to the sandbox, with tokens from the demo
+/// host through a JavaScript `getToken` returning a Promise.
+fn widget_props(
+    customer: &str,
+    max_file_size: u64,
+    on_progress: yew::Callback<ProgressInfo>,
+    on_submitted: yew::Callback<SubmittedInfo>,
+    on_error: yew::Callback<WidgetError>,
+) -> KycUploadProps {
     let get_token = js_sys::Function::new_no_args(&format!(
         "return fetch('{DEMO}/demo/token', {{method: 'POST'}}).then(r => r.json())"
     ));
-    let (on_progress, progress) = recorder::<ProgressInfo>();
-    let (on_submitted, submitted) = recorder();
-    let (on_error, errors) = recorder();
-    let props = KycUploadProps {
+    KycUploadProps {
         options: Rc::new(Options {
             api_base: api_base(),
-            customer_id: customer.clone(),
+            customer_id: customer.into(),
             customer_type: None,
             requirements: Requirements::default(),
-            max_file_size: 10 * 1024 * 1024,
+            max_file_size,
             locale: "en".into(),
             quality_gate: QualityGate::Block,
             poll_status: false,
@@ -318,7 +320,17 @@ async fn a_whole_submission_ends_with_id_file() {
         on_error,
         on_status_change: Default::default(),
         status: None,
-    };
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_whole_submission_ends_with_id_file() {
+    set_faults(json!([])).await;
+    let customer = new_customer("widget").await;
+    let (on_progress, progress) = recorder::<ProgressInfo>();
+    let (on_submitted, submitted) = recorder();
+    let (on_error, errors) = recorder();
+    let props = widget_props(&customer, 10 * 1024 * 1024, on_progress, on_submitted, on_error);
     let root = root();
     let app = yew::Renderer::<KycUpload>::with_root_and_props(root.clone(), props).render();
     let ready = || by_testid(&root, "doc-type").is_some_and(|e| !e.has_attribute("disabled"));
@@ -337,6 +349,9 @@ async fn a_whole_submission_ends_with_id_file() {
     wait_for("both files to be checked", 15_000.0, checked).await;
     assert_eq!(text_of(&root, "error-id_file"), "");
 
+    // A double click submits once (contract §3.4): the second click comes
+    // before the re-render that disables the button.
+    click(&root, "submit");
     click(&root, "submit");
     wait_for("the status panel", 30_000.0, || by_testid(&root, "status").is_some() || !errors.borrow().is_empty()).await;
     assert!(errors.borrow().is_empty(), "{:?}", errors.borrow());
@@ -360,9 +375,56 @@ async fn a_whole_submission_ends_with_id_file() {
     assert_eq!(last_files["seq"].as_i64(), last_seq, "nothing after id_file: {log:#?}");
     let puts = of_kind(&log, "put");
     assert_eq!(puts.len(), 2, "{log:#?}");
+    assert_eq!(of_kind(&log, "presign").len(), 2, "one presign per file: {log:#?}");
     assert!(puts.iter().all(|p| p["completed"] == true && p["authorization"] == false), "{puts:#?}");
     assert!(puts.iter().all(|p| p["seq"].as_i64() < last_files["seq"].as_i64()));
 
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_optional_file_keeps_id_file_back() {
+    // Over the sandbox's default 20 MiB `--max-file-size`, under the widget's.
+    const BIG: usize = 21 * 1024 * 1024;
+    set_faults(json!([])).await;
+    let customer = new_customer("partial").await;
+    let (on_submitted, submitted) = recorder();
+    let (on_error, errors) = recorder();
+    let props = widget_props(&customer, 30 * 1024 * 1024, Default::default(), on_submitted, on_error);
+    let root = root();
+    let app = yew::Renderer::<KycUpload>::with_root_and_props(root.clone(), props).render();
+    let ready = || by_testid(&root, "doc-type").is_some_and(|e| !e.has_attribute("disabled"));
+    wait_for("the customer to load", 10_000.0, ready).await;
+
+    pick_document(&root, "passport");
+    let photo = file("passport.jpg", include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/photos/sharp.jpg")), "image/jpeg");
+    choose(&root, "id_file", &photo);
+    let mut pdf = PDF.to_vec();
+    pdf.resize(BIG, b' ');
+    choose(&root, "proof_of_address_file", &file("statement.pdf", &pdf, "application/pdf"));
+    let checked = || {
+        shown_name(&root, "id_file").is_some()
+            && shown_name(&root, "proof_of_address_file").is_some()
+            && !root.text_content().unwrap_or_default().contains("Checking the photo")
+    };
+    wait_for("both files to be checked", 15_000.0, checked).await;
+
+    click(&root, "submit");
+    wait_for("the submission to stop", 30_000.0, || !errors.borrow().is_empty()).await;
+    yew::scheduler::flush().await;
+    assert_eq!(errors.borrow()[0].code, "file_too_large", "{:?}", errors.borrow());
+    assert_eq!(errors.borrow()[0].slot, Some(Slot::ProofOfAddress));
+    assert!(submitted.borrow().is_empty());
+    assert!(text_of(&root, "message").contains("Nothing was sent for verification"), "{}", text_of(&root, "message"));
+    assert!(by_testid(&root, "status").is_none());
+    assert_eq!(stage(&root), "editing", "the customer can fix it and submit again");
+
+    let log = events(Some(&customer), 0).await;
+    assert!(
+        of_kind(&log, "files").iter().all(|f| f["fields"].get("id_file").is_none()),
+        "verification must not start on a partial set: {log:#?}"
+    );
     app.destroy();
     root.remove();
 }
