@@ -385,3 +385,75 @@ fn replaced(key: &'static str, value: Option<JsValue>) -> Vec<(&'static str, JsV
     }
     entries
 }
+
+#[wasm_bindgen_test]
+async fn a_late_check_of_a_replaced_photo_is_ignored() {
+    let w = Widget::mount(options(QualityGate::Block)).await;
+    choose(&w.root, "id_file", &file("blurred.jpg", fixture!("blur_sigma20.jpg"), "image/jpeg"));
+    // Replaced while (or before) the blurred one is checked: its verdict,
+    // whenever it lands, belongs to a file that is no longer chosen.
+    w.choose("id_file", &file("sharp.jpg", fixture!("sharp.jpg"), "image/jpeg")).await;
+    sleep(300).await;
+    yew::scheduler::flush().await;
+    assert_eq!(shown_name(&w.root, "id_file").as_deref(), Some("sharp.jpg"));
+    assert_eq!(w.text("error-id_file"), "", "the blurred photo's verdict must not stick to the sharp one");
+}
+
+/// Starts a submission of a passport photo; the API is unreachable, so it
+/// keeps retrying until something stops it.
+async fn submitting(w: &Widget) {
+    pick_document(&w.root, "passport");
+    w.choose("id_file", &file("first.jpg", FAKE_JPEG, "image/jpeg")).await;
+    w.choose("liveness_check_file", &file("selfie.jpg", FAKE_JPEG, "image/jpeg")).await;
+    click(&w.root, "submit");
+    wait_for("the submission to start", 2_000.0, || stage(&w.root) == "submitting" && w.token_calls.get() > 0).await;
+    assert!(testid(&w.root, "submit").has_attribute("disabled"), "submit is disabled while uploading");
+}
+
+#[wasm_bindgen_test]
+async fn changing_a_file_mid_submission_interrupts_it() {
+    let w = Widget::mount(options(QualityGate::Off)).await;
+    submitting(&w).await;
+    w.choose("id_file", &file("second.jpg", FAKE_JPEG, "image/jpeg")).await;
+    wait_for("the submission to stop", 2_000.0, || stage(&w.root) == "editing").await;
+    assert!(!testid(&w.root, "submit").has_attribute("disabled"));
+    assert!(by_testid(&w.root, "status").is_none());
+
+    click(&w.root, "submit");
+    wait_for("a new submission", 2_000.0, || stage(&w.root) == "submitting").await;
+    click(&w.root, "remove-liveness_check_file");
+    wait_for("the submission to stop", 2_000.0, || stage(&w.root) == "editing").await;
+    assert!(w.text("message").contains("A file changed"), "removing a file says why the upload stopped");
+}
+
+/// Fails today: `Action::Choose` clears the form message, and it lands
+/// right after `Action::Interrupted`, so the customer who replaces a file
+/// mid-upload is never told the upload stopped (removing a file does show
+/// it, see above).
+#[wasm_bindgen_test]
+async fn replacing_a_file_mid_submission_says_the_upload_stopped() {
+    let w = Widget::mount(options(QualityGate::Off)).await;
+    submitting(&w).await;
+    w.choose("id_file", &file("second.jpg", FAKE_JPEG, "image/jpeg")).await;
+    wait_for("the submission to stop", 2_000.0, || stage(&w.root) == "editing").await;
+    assert!(w.text("message").contains("A file changed"), "message: {:?}", w.text("message"));
+}
+
+#[wasm_bindgen_test]
+async fn set_status_shows_the_forwarded_result() {
+    let element = root();
+    let mut handle = kyc_upload::embed::mount(element.clone(), js_options(&valid_options())).expect("mount");
+    yew::scheduler::flush().await;
+
+    handle.set_status("verified", None).expect("verified");
+    wait_for("the status panel", 2_000.0, || by_testid(&element, "status").is_some()).await;
+    assert!(text_of(&element, "status").contains("Identity verified"), "{}", text_of(&element, "status"));
+    assert!(by_testid(&element, "submit").is_none(), "the form is gone once verified");
+
+    let thrown = handle.set_status("approved", None).expect_err("unknown status");
+    assert_eq!(Reflect::get(&thrown, &"code".into()).unwrap().as_string().as_deref(), Some("invalid_status"));
+    handle.destroy();
+    yew::scheduler::flush().await;
+    assert_eq!(element.inner_html(), "");
+    element.remove();
+}
