@@ -40,6 +40,12 @@ use web_sys::{Blob, BlobPropertyBag, Headers, RequestInit, Response};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+macro_rules! fixture {
+    ($name:literal) => {
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/photos/", $name))
+    };
+}
+
 /// The sandbox API root (`/v1`, `/_sandbox` under it).
 const API: &str = match option_env!("KYC_SANDBOX_API") {
     Some(url) => url,
@@ -93,6 +99,19 @@ async fn events(customer: Option<&str>, since: i64) -> Vec<Value> {
     let (status, body) = http("GET", &format!("{API}/_sandbox/events?{filter}since={since}"), None).await;
     assert_eq!(status, 200, "events: {body}");
     body["events"].as_array().cloned().unwrap_or_default()
+}
+
+/// Polls the event log after `since` until `done` holds (10 s at most).
+async fn events_until(since: i64, what: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let start = js_sys::Date::now();
+    loop {
+        let log = events(None, since).await;
+        if done(&log) {
+            return log;
+        }
+        assert!(js_sys::Date::now() - start < 10_000.0, "timed out waiting for {what}: {log:#?}");
+        sleep(40).await;
+    }
 }
 
 async fn last_seq() -> i64 {
@@ -274,20 +293,13 @@ async fn dropping_an_upload_aborts_it() {
     assert!(sent < total, "dropped mid-upload ({sent} of {total})");
 
     let file_id = upload.file_id.clone();
-    let mut put = Value::Null;
-    for _ in 0..250 {
-        let log = events(None, since).await;
-        if let Some(found) = of_kind(&log, "put").into_iter().find(|e| e["file_id"] == file_id.as_str()) {
-            put = found.clone();
-            break;
-        }
-        sleep(40).await;
-    }
+    let is_ours = |e: &Value| e["kind"] == "put" && e["file_id"] == file_id.as_str();
+    let log = events_until(since, "the aborted PUT to be logged", |log| log.iter().any(is_ours)).await;
     set_faults(json!([])).await;
+    let put = log.iter().find(|e| is_ours(e)).unwrap();
     assert_eq!(put["completed"], false, "the sandbox saw the upload end early: {put}");
     assert!((put["bytes"].as_u64().unwrap_or(0) as usize) < SIZE, "{put}");
-    let log = events(None, since).await;
-    assert!(!of_kind(&log, "put").iter().any(|e| e["file_id"] == file_id.as_str() && e["completed"] == true));
+    assert_eq!(log.iter().filter(|e| is_ours(e)).count(), 1, "{log:#?}");
 }
 
 /// Props for a widget talking to the sandbox, with tokens from the demo
@@ -337,9 +349,9 @@ async fn a_whole_submission_ends_with_id_file() {
     wait_for("the customer to load", 10_000.0, ready).await;
 
     pick_document(&root, "passport");
-    let photo = file("passport.jpg", include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/photos/sharp.jpg")), "image/jpeg");
+    let photo = file("passport.jpg", fixture!("sharp.jpg"), "image/jpeg");
     choose(&root, "id_file", &photo);
-    let bill = file("bill.pdf", include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/photos/utility_bill.pdf")), "application/pdf");
+    let bill = file("bill.pdf", fixture!("utility_bill.pdf"), "application/pdf");
     choose(&root, "proof_of_address_file", &bill);
     let checked = || {
         shown_name(&root, "id_file").is_some()
@@ -398,7 +410,7 @@ async fn a_refused_optional_file_keeps_id_file_back() {
     wait_for("the customer to load", 10_000.0, ready).await;
 
     pick_document(&root, "passport");
-    let photo = file("passport.jpg", include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/photos/sharp.jpg")), "image/jpeg");
+    let photo = file("passport.jpg", fixture!("sharp.jpg"), "image/jpeg");
     choose(&root, "id_file", &photo);
     let mut pdf = PDF.to_vec();
     pdf.resize(BIG, b' ');
@@ -427,4 +439,46 @@ async fn a_refused_optional_file_keeps_id_file_back() {
     );
     app.destroy();
     root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn destroying_the_widget_mid_upload_aborts_it() {
+    const SIZE: usize = 16 * 1024 * 1024;
+    set_faults(json!([])).await;
+    let customer = new_customer("destroy").await;
+    let (on_progress, progress) = recorder::<ProgressInfo>();
+    let props = widget_props(&customer, 30 * 1024 * 1024, on_progress, Default::default(), Default::default());
+    let root = root();
+    let app = yew::Renderer::<KycUpload>::with_root_and_props(root.clone(), props).render();
+    let ready = || by_testid(&root, "doc-type").is_some_and(|e| !e.has_attribute("disabled"));
+    wait_for("the customer to load", 10_000.0, ready).await;
+    pick_document(&root, "passport");
+    let photo = file("passport.jpg", fixture!("sharp.jpg"), "image/jpeg");
+    choose(&root, "id_file", &photo);
+    let mut pdf = PDF.to_vec();
+    pdf.resize(SIZE, b' ');
+    choose(&root, "proof_of_address_file", &file("statement.pdf", &pdf, "application/pdf"));
+    let checked = || {
+        shown_name(&root, "id_file").is_some()
+            && shown_name(&root, "proof_of_address_file").is_some()
+            && !root.text_content().unwrap_or_default().contains("Checking the photo")
+    };
+    wait_for("both files to be checked", 15_000.0, checked).await;
+    let since = last_seq().await;
+    // The storage holds every PUT for a while, so the big one is in flight.
+    set_faults(json!([{"route": "put", "action": {"type": "latency", "ms": 1500}}])).await;
+
+    click(&root, "submit");
+    let started = || progress.borrow().iter().any(|p| p.slot == Slot::ProofOfAddress && p.loaded < p.total);
+    wait_for("the statement upload to be under way", 10_000.0, started).await;
+    app.destroy();
+    root.remove();
+
+    let statement = |e: &Value| e["kind"] == "put" && e["content_type"] == "application/pdf";
+    let log = events_until(since, "the statement's PUT to be logged", |log| log.iter().any(statement)).await;
+    set_faults(json!([])).await;
+    let put = log.iter().find(|e| statement(e)).unwrap();
+    assert_eq!(put["completed"], false, "destroy() aborted the upload: {put}");
+    assert!(put["bytes"].as_u64().unwrap_or(0) < SIZE as u64, "{put}");
+    assert!(of_kind(&log, "files").is_empty(), "nothing is sent after destroy(): {log:#?}");
 }
