@@ -484,3 +484,58 @@ async fn destroying_the_widget_mid_upload_aborts_it() {
     assert!(put["bytes"].as_u64().unwrap_or(0) < SIZE as u64, "{put}");
     assert!(of_kind(&log, "files").is_empty(), "nothing is sent after destroy(): {log:#?}");
 }
+
+/// Mounts the widget for `customer` with no `customerType`, so it reads the
+/// customer first.
+async fn mount_for(customer: &str, on_error: yew::Callback<WidgetError>) -> (web_sys::Element, yew::AppHandle<KycUpload>) {
+    let props = widget_props(customer, 10 * 1024 * 1024, Default::default(), Default::default(), on_error);
+    let root = root();
+    let app = yew::Renderer::<KycUpload>::with_root_and_props(root.clone(), props).render();
+    (root, app)
+}
+
+#[wasm_bindgen_test]
+async fn a_business_customer_read_from_the_api_is_refused() {
+    set_faults(json!([])).await;
+    let id = format!("cus_kyb_{}_{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e6) as u32);
+    let (status, body) = http("POST", &format!("{API}/_sandbox/customers"), Some(json!({"id": id, "type": "business"}))).await;
+    assert_eq!(status, 201, "{body}");
+    let (on_error, errors) = recorder::<WidgetError>();
+    let (root, app) = mount_for(&id, on_error).await;
+    wait_for("the refusal", 10_000.0, || !errors.borrow().is_empty()).await;
+    assert_eq!(errors.borrow()[0].code, "business_customer");
+    assert!(text_of(&root, "message").contains("KYB"), "{}", text_of(&root, "message"));
+    assert!(all(&root, "input, select").is_empty());
+
+    let log = events(Some(&id), 0).await;
+    let kinds: Vec<&str> = log.iter().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(kinds, ["customer_get"], "only the read that found out: {log:#?}");
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_earlier_rejection_shows_on_load() {
+    set_faults(json!([])).await;
+    let id = format!("cus_rej_{}_{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e6) as u32);
+    let new = json!({"id": id, "type": "individual", "outcome": "reject", "rejection_reason": "The photo is blurred"});
+    let (status, body) = http("POST", &format!("{API}/_sandbox/customers"), Some(new)).await;
+    assert_eq!(status, 201, "{body}");
+    let (source, _) = tokens_after_bogus(0);
+    let api = api_for(&id, source);
+    let upload = api.presign(&presign_request(Slot::IdFile, 64)).await.expect("presign");
+    api.put(&upload, &jpeg_blob(64), Box::new(|_, _| {})).await.expect("put");
+    let call = FilesCall { id: 1, fields: vec![(Slot::IdFile, upload.file_id)], idempotency_key: format!("k{}", js_sys::Date::now()) };
+    api.send_files(&call).await.expect("files");
+    let (status, body) = http("POST", &format!("{API}/_sandbox/customers/{id}/review"), None).await;
+    assert_eq!(status, 200, "{body}");
+
+    let (on_error, errors) = recorder::<WidgetError>();
+    let (root, app) = mount_for(&id, on_error).await;
+    wait_for("the status panel", 10_000.0, || by_testid(&root, "status").is_some()).await;
+    let panel = text_of(&root, "status");
+    assert!(panel.contains("Verification rejected") && panel.contains("The photo is blurred"), "{panel}");
+    assert!(errors.borrow().is_empty(), "{:?}", errors.borrow());
+    app.destroy();
+    root.remove();
+}

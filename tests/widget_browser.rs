@@ -457,3 +457,30 @@ async fn set_status_shows_the_forwarded_result() {
     assert_eq!(element.inner_html(), "");
     element.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_submit_during_the_photo_check_waits_for_its_verdict() {
+    for (photo, blocked) in [("blur_sigma20.jpg", true), ("sharp.jpg", false)] {
+        let w = Widget::mount(options(QualityGate::Block)).await;
+        pick_document(&w.root, "passport");
+        let bytes: &[u8] = if blocked { fixture!("blur_sigma20.jpg") } else { fixture!("sharp.jpg") };
+        choose(&w.root, "id_file", &file(photo, bytes, "image/jpeg"));
+        wait_for("the photo to be chosen", 5_000.0, || shown_name(&w.root, "id_file").is_some()).await;
+        let was_checking = w.root.text_content().unwrap_or_default().contains("Checking the photo");
+        click(&w.root, "submit");
+        yew::scheduler::flush().await;
+        if was_checking {
+            assert!(w.text("message").contains("Checking your photos"), "{photo}: {}", w.text("message"));
+            assert_eq!(w.token_calls.get(), 0, "{photo}: nothing is sent before the verdict");
+        }
+        let checked = || !w.root.text_content().unwrap_or_default().contains("Checking the photo");
+        wait_for("the check to finish", 15_000.0, checked).await;
+        if blocked {
+            assert!(w.text("message").contains("need your attention"), "{photo}: {}", w.text("message"));
+            assert_eq!(stage(&w.root), "editing");
+            assert_eq!(w.token_calls.get(), 0, "{photo}: a rejected photo is never sent");
+        } else {
+            wait_for("the queued submission to start", 2_000.0, || w.token_calls.get() > 0).await;
+        }
+    }
+}
