@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { DEMO } from './sandbox.mjs';
+import { API, DEMO } from './sandbox.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Repository root (tests/e2e/lib -> ../../..). */
@@ -38,7 +38,8 @@ export function demoUrl(params = {}) {
  * or, for refused customers, the message is in the DOM).
  */
 export async function openDemo(page, params = {}, { timeout = 20000 } = {}) {
-  await page.goto(demoUrl(params), { waitUntil: 'load', timeout });
+  // `api` tells the demo page where the API is (it defaults to <page host>:8787).
+  await page.goto(demoUrl({ api: `${API}/v1`, ...params }), { waitUntil: 'load', timeout });
   await page.waitForSelector('[data-testid=submit], [data-testid=message]', { state: 'attached', timeout });
 }
 
