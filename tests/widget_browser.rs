@@ -17,6 +17,7 @@ use kyc_upload::core::rules::{CustomerType, Requirements};
 use kyc_upload::core::status::Verification;
 use kyc_upload::core::validate::display_name;
 use kyc_upload::web::components::{KycUpload, KycUploadProps, WidgetError};
+use kyc_upload::web::token::TokenSource;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use support::*;
@@ -62,8 +63,12 @@ struct Widget {
 
 impl Widget {
     async fn mount(options: Options) -> Widget {
-        let root = root();
         let (tokens, token_calls) = counting_tokens("t");
+        Widget::mount_with(options, tokens, token_calls).await
+    }
+
+    async fn mount_with(options: Options, tokens: TokenSource, token_calls: Rc<Cell<u32>>) -> Widget {
+        let root = root();
         let (on_error, errors) = recorder();
         let (on_status_change, statuses) = recorder();
         let props = KycUploadProps {
@@ -482,5 +487,21 @@ async fn a_submit_during_the_photo_check_waits_for_its_verdict() {
         } else {
             wait_for("the queued submission to start", 2_000.0, || w.token_calls.get() > 0).await;
         }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_token_stops_the_submission_with_a_code() {
+    for (body, code) in [("return 42", "invalid_token_value"), ("throw new Error('backend down')", "invalid_token_value")] {
+        let tokens = TokenSource::Js(Function::new_no_args(body));
+        let w = Widget::mount_with(options(QualityGate::Off), tokens, Rc::new(Cell::new(0))).await;
+        pick_document(&w.root, "passport");
+        w.choose("id_file", &file("front.jpg", FAKE_JPEG, "image/jpeg")).await;
+        click(&w.root, "submit");
+        wait_for("onError", 10_000.0, || !w.errors.borrow().is_empty()).await;
+        assert_eq!(w.errors.borrow()[0].code, code, "{body}: {:?}", w.errors.borrow());
+        wait_for("the form to be editable again", 2_000.0, || stage(&w.root) == "editing").await;
+        assert!(w.text("message").contains("Nothing was sent for verification"), "{body}: {}", w.text("message"));
+        assert!(by_testid(&w.root, "status").is_none());
     }
 }
