@@ -13,6 +13,7 @@ use crate::web::js::{random_seed, sleep, uuid};
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures::future::{AbortHandle, Abortable};
 use futures::StreamExt;
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -76,6 +77,7 @@ enum Input {
 pub struct Flow {
     tx: UnboundedSender<Input>,
     abort: AbortHandle,
+    final_sent: Rc<Cell<bool>>,
 }
 
 impl Drop for Flow {
@@ -97,12 +99,28 @@ impl Flow {
         let chosen: Vec<(Slot, SelectionId)> = entries.iter().map(|e| (e.slot, e.selection)).collect();
         let submission = Submission::new(&chosen, &known, uuid(), RetryPolicy::default(), random_seed());
         let files = entries.into_iter().map(|e| (e.selection, e)).collect();
-        let driver = Driver { api, document, files, tx: tx.clone(), update, tasks: Tasks::default(), submission };
+        let final_sent = Rc::new(Cell::new(false));
+        let driver = Driver {
+            api,
+            document,
+            files,
+            tx: tx.clone(),
+            update,
+            tasks: Tasks::default(),
+            submission,
+            final_sent: final_sent.clone(),
+        };
         let (abort, registration) = AbortHandle::new_pair();
         spawn_local(async move {
             let _ = Abortable::new(driver.run(rx), registration).await;
         });
-        Flow { tx, abort }
+        Flow { tx, abort, final_sent }
+    }
+
+    /// Whether the request carrying `id_file` has gone out: from then on
+    /// the submission can't be changed or cancelled.
+    pub fn final_request_sent(&self) -> bool {
+        self.final_sent.get()
     }
 
     /// The customer replaced or removed a file mid-submission.
@@ -137,6 +155,7 @@ struct Driver {
     update: Callback<FlowUpdate>,
     tasks: Tasks,
     submission: Submission,
+    final_sent: Rc<Cell<bool>>,
 }
 
 impl Driver {
@@ -198,6 +217,9 @@ impl Driver {
                     }
                 }
                 Command::SendFiles(call) => {
+                    if call.carries_id_file() {
+                        self.final_sent.set(true);
+                    }
                     let api = self.api.clone();
                     self.spawn_other(async move {
                         match api.send_files(&call).await {

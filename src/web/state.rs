@@ -283,7 +283,8 @@ impl Reducible for FormState {
                 state.chosen = Some(chosen);
                 state.notice = notice;
                 state.attempt_notice = None;
-                next.message = None;
+                // Keep telling the customer that the change stopped the upload.
+                next.message = next.message.take().filter(|m| m.code == "upload_interrupted");
             }
             Action::Checked { slot, selection, replacement, note, notice } => {
                 if !next.is_current(slot, selection) {
@@ -327,7 +328,7 @@ impl Reducible for FormState {
                 next.stage = Stage::Editing;
                 next.message = Some(Notice::warning(
                     "upload_interrupted",
-                    "A file changed, so the upload stopped before anything was sent for verification. Check your files and submit again.",
+                    "A file changed, so the upload stopped and nothing was sent for verification. Check your files and submit again.",
                 ));
                 reset_progress(&mut next);
             }

@@ -191,14 +191,21 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         });
     }
 
+    // A file changed mid-submission: cancel it, unless `id_file` is already
+    // on its way (then the change is ignored: verification has started).
+    // Returns whether the change may go ahead.
     let interrupt = {
         let (flow, dispatch) = (flow.clone(), state.dispatcher());
-        move || {
+        move || -> bool {
+            if flow.borrow().as_ref().is_some_and(Flow::final_request_sent) {
+                return false;
+            }
             if let Some(running) = flow.borrow_mut().take() {
                 running.cancel();
                 drop(running);
                 dispatch.dispatch(Action::Interrupted);
             }
+            true
         }
     };
 
@@ -206,7 +213,9 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         let (dispatch, options, next_selection, interrupt) =
             (state.dispatcher(), props.options.clone(), next_selection.clone(), interrupt.clone());
         Callback::from(move |(slot, file): (Slot, File)| {
-            interrupt();
+            if !interrupt() {
+                return;
+            }
             let selection = {
                 let mut next = next_selection.borrow_mut();
                 *next += 1;
@@ -219,8 +228,9 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     let on_remove = {
         let (dispatch, interrupt) = (state.dispatcher(), interrupt.clone());
         Callback::from(move |slot: Slot| {
-            interrupt();
-            dispatch.dispatch(Action::Remove(slot));
+            if interrupt() {
+                dispatch.dispatch(Action::Remove(slot));
+            }
         })
     };
     let on_document = {
