@@ -6,7 +6,7 @@ use crate::core::options::{parse_options, RawValue, CALLBACK_OPTIONS};
 use crate::core::status::Verification;
 use crate::web::components::{KycUpload, KycUploadProps, ProgressInfo, SubmittedInfo, WidgetError};
 use crate::web::image::{check_image, report_to_js};
-use crate::web::js::now_ms;
+use crate::web::js::{now_ms, set};
 use crate::web::token::TokenSource;
 use js_sys::{Function, Object, Reflect};
 use std::rc::Rc;
@@ -146,10 +146,6 @@ fn js_callback<T: 'static>(function: Option<Function>, convert: fn(T) -> JsValue
         }),
         None => Callback::noop(),
     }
-}
-
-fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
-    let _ = Reflect::set(object, &key.into(), &value.into());
 }
 
 fn error_object(code: &str, message: &str, slot: Option<&str>) -> JsValue {

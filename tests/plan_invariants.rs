@@ -184,7 +184,7 @@ fn run(
     replacements: Vec<(usize, usize, bool)>,
 ) -> Result<World, TestCaseError> {
     let chosen: Vec<(Slot, SelectionId)> = slots.iter().enumerate().map(|(i, s)| (*s, i as u64 + 1)).collect();
-    let sub = Submission::new(&chosen, &BTreeMap::new(), "sub".into(), RetryPolicy::default(), 7);
+    let sub = Submission::new(&chosen, &[], "sub".into(), RetryPolicy::default(), 7);
     let mut world = World {
         sub,
         ops: Vec::new(),
@@ -274,7 +274,7 @@ proptest! {
 #[test]
 fn files_already_on_the_platform_are_not_uploaded_again() {
     let chosen = [(Slot::IdFile, 1), (Slot::ProofOfAddress, 2)];
-    let known = BTreeMap::from([(2, Known { file_id: "file_poa".into(), accepted: true })]);
+    let known = [(2, Known { file_id: "file_poa".into(), accepted: true })];
     let mut sub = Submission::new(&chosen, &known, "k".into(), RetryPolicy::default(), 1);
     assert_eq!(sub.start(), vec![Command::Presign { slot: Slot::IdFile, selection: 1 }]);
 }
@@ -282,7 +282,7 @@ fn files_already_on_the_platform_are_not_uploaded_again() {
 #[test]
 fn removing_id_file_cancels_and_aborts() {
     let chosen = [(Slot::IdFile, 1), (Slot::Liveness, 2)];
-    let mut sub = Submission::new(&chosen, &BTreeMap::new(), "k".into(), RetryPolicy::default(), 1);
+    let mut sub = Submission::new(&chosen, &[], "k".into(), RetryPolicy::default(), 1);
     sub.start();
     let commands = sub.replace(Slot::IdFile, None).unwrap();
     assert!(commands.contains(&Command::Abort { slot: Slot::Liveness, selection: 2 }));

@@ -162,7 +162,7 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         Some(RawValue::Number(n)) => {
             return Err(OptionError::new(
                 "maxFileSize",
-                format!("`maxFileSize` must be a whole number of bytes from 1 to {MAX_MAX_FILE_SIZE}, not {n}."),
+                format!("`maxFileSize` must be a whole number of bytes from 1 to {MAX_MAX_FILE_SIZE}, not {}.", number_text(*n)),
             ))
         }
         Some(other) => return Err(wrong_type("maxFileSize", "a number of bytes", other)),
@@ -197,7 +197,7 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         Some(RawValue::Number(n)) => {
             return Err(OptionError::new(
                 "pollIntervalMs",
-                format!("`pollIntervalMs` must be at least {MIN_POLL_INTERVAL_MS} ms, not {n}."),
+                format!("`pollIntervalMs` must be at least {MIN_POLL_INTERVAL_MS} ms, not {}.", number_text(*n)),
             ))
         }
         Some(other) => return Err(wrong_type("pollIntervalMs", "a number of milliseconds", other)),
@@ -213,6 +213,18 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         poll_status,
         poll_interval_ms,
     })
+}
+
+/// A number for an error message, without float formatting (which would
+/// add kilobytes to the wasm bundle): whole numbers as such, others vaguely.
+fn number_text(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else if n.is_nan() {
+        "NaN".into()
+    } else {
+        "a fractional or out-of-range number".into()
+    }
 }
 
 fn wrong_type(option: &str, expected: &str, got: &RawValue) -> OptionError {

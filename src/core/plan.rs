@@ -9,7 +9,7 @@
 use crate::core::api::Failure;
 use crate::core::retry::{Jitter, RetryDecision, RetryPolicy};
 use crate::core::rules::Slot;
-use std::collections::BTreeMap;
+use crate::core::slot_map::SlotMap;
 
 /// Identifies one chosen file (a new id each time a file is chosen), so a
 /// late answer for a replaced file can never touch the new one.
@@ -217,7 +217,7 @@ struct FilesInFlight {
 /// One submission: from the click on submit to [`Outcome`].
 #[derive(Clone, Debug)]
 pub struct Submission {
-    jobs: BTreeMap<Slot, Job>,
+    jobs: SlotMap<Job>,
     files: Option<FilesInFlight>,
     next_call: u32,
     key_prefix: String,
@@ -227,12 +227,12 @@ pub struct Submission {
 }
 
 impl Submission {
-    /// A submission of the chosen files. `known` maps selections to files
-    /// already on the platform. `key_prefix` must be unique per submission
+    /// A submission of the chosen files. `known` lists the selections whose
+    /// files are already on the platform. `key_prefix` must be unique per submission
     /// (a UUID): idempotency keys are `<prefix>-<call>`.
     pub fn new(
         chosen: &[(Slot, SelectionId)],
-        known: &BTreeMap<SelectionId, Known>,
+        known: &[(SelectionId, Known)],
         key_prefix: String,
         policy: RetryPolicy,
         seed: u64,
@@ -240,7 +240,7 @@ impl Submission {
         let jobs = chosen
             .iter()
             .map(|&(slot, selection)| {
-                let state = match known.get(&selection) {
+                let state = match known.iter().find(|(s, _)| *s == selection).map(|(_, k)| k) {
                     Some(Known { file_id, accepted: true }) if slot != Slot::IdFile => JobState::Accepted(file_id.clone()),
                     Some(Known { file_id, .. }) => JobState::Uploaded(file_id.clone()),
                     None => JobState::Queued,

@@ -20,6 +20,9 @@ impl Slot {
     /// Every slot, in the order the form shows them.
     pub const ALL: [Slot; 4] = [Slot::IdFile, Slot::IdFileBack, Slot::ProofOfAddress, Slot::Liveness];
 
+    /// [`Slot::ALL`] as a static, for iterators that hand out references.
+    pub const ALL_REF: &'static [Slot; 4] = &Slot::ALL;
+
     /// The API field name, also used in the DOM test hooks (`file-<field>`).
     pub fn field(self) -> &'static str {
         match self {

@@ -165,23 +165,20 @@ pub fn check_form(
     (form, slots)
 }
 
-/// A file size for people: `512 B`, `34.5 KB`, `10 MB`.
+/// A file size for people: `512 B`, `34.5 KB`, `10 MB` (one decimal,
+/// dropped when zero). Integer arithmetic only: float formatting would add
+/// kilobytes to the wasm bundle.
 pub fn human_size(bytes: u64) -> String {
-    const KB: f64 = 1024.0;
-    let b = bytes as f64;
-    if b < KB {
-        format!("{bytes} B")
-    } else if b < KB * KB {
-        trim_unit(b / KB, "KB")
-    } else {
-        trim_unit(b / (KB * KB), "MB")
+    let (unit, scale) = match bytes {
+        b if b < 1024 => return format!("{b} B"),
+        b if b < 1024 * 1024 => ("KB", 1024),
+        _ => ("MB", 1024 * 1024),
+    };
+    let tenths = (bytes * 10 + scale / 2) / scale;
+    match tenths % 10 {
+        0 => format!("{} {unit}", tenths / 10),
+        d => format!("{}.{d} {unit}", tenths / 10),
     }
-}
-
-fn trim_unit(value: f64, unit: &str) -> String {
-    let text = format!("{value:.1}");
-    let text = text.strip_suffix(".0").unwrap_or(&text);
-    format!("{text} {unit}")
 }
 
 /// The longest file name the form shows, in characters.

@@ -2,12 +2,12 @@
 //! Adds the Bearer token to API calls (never to the storage origin) and
 //! fetches a fresh token once when a call answers 401.
 
-use crate::core::api::{classify, encode_path_segment, Customer, Failure, PresignRequest, Presigned};
+use crate::core::api::{classify, encode_path_segment, Customer, Failure, PresignRequest};
 use crate::core::plan::{FilesCall, Upload};
+use crate::web::js::{get_string, set, to_json};
 use crate::web::token::Tokens;
 use crate::web::transport::{send, Body, Reply, API_TIMEOUT_MS};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
 use std::rc::Rc;
 use web_sys::Blob;
 
@@ -30,12 +30,34 @@ impl Api {
 
     /// `POST {api}/files`.
     pub async fn presign(&self, request: &PresignRequest) -> Result<Upload, Failure> {
-        let reply = self.call("POST", &format!("{}/files", self.base), Some(to_json(request)), None).await?;
-        let presigned: Presigned = from_json(&reply.body)?;
-        if !presigned.method.eq_ignore_ascii_case("PUT") {
-            return Err(bad_response(&format!("presign asked for method {}", presigned.method)));
+        let body = js_sys::Object::new();
+        set(&body, "purpose", request.purpose.as_str());
+        set(&body, "filename", request.filename.as_str());
+        set(&body, "content_type", request.content_type.as_str());
+        set(&body, "size", request.size as f64);
+        if let Some(document_type) = &request.document_type {
+            set(&body, "document_type", document_type.as_str());
         }
-        Ok(Upload { file_id: presigned.file_id, url: presigned.upload_url, headers: presigned.headers.into_iter().collect() })
+        let reply = self.call("POST", &format!("{}/files", self.base), Some(to_json(&body)), None).await?;
+        let presigned = parse_json(&reply.body)?;
+        let field = |name: &str| get_string(&presigned, name).ok_or_else(|| bad_response(&format!("presign lacks `{name}`")));
+        let method = get_string(&presigned, "method").unwrap_or_else(|| "PUT".into());
+        if !method.eq_ignore_ascii_case("PUT") {
+            return Err(bad_response(&format!("presign asked for method {method}")));
+        }
+        let headers = js_sys::Reflect::get(&presigned, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
+        let headers = if headers.is_object() {
+            js_sys::Object::entries(headers.unchecked_ref())
+                .iter()
+                .filter_map(|pair| {
+                    let pair: js_sys::Array = pair.unchecked_into();
+                    Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Upload { file_id: field("file_id")?, url: field("upload_url")?, headers })
     }
 
     /// PUT the blob to its presigned URL with exactly the presigned headers
@@ -59,9 +81,9 @@ impl Api {
     pub async fn send_files(&self, call: &FilesCall) -> Result<(), Failure> {
         let body = js_sys::Object::new();
         for (slot, file_id) in &call.fields {
-            let _ = js_sys::Reflect::set(&body, &slot.field().into(), &file_id.into());
+            set(&body, slot.field(), file_id.as_str());
         }
-        let body = String::from(js_sys::JSON::stringify(&body).unwrap_or_else(|_| "{}".into()));
+        let body = to_json(&body);
         let url = format!("{}/files", self.customer_url());
         self.call("POST", &url, Some(body), Some(&call.idempotency_key)).await.map(|_| ())
     }
@@ -69,7 +91,15 @@ impl Api {
     /// `GET {api}/customers/{id}`.
     pub async fn customer(&self) -> Result<Customer, Failure> {
         let reply = self.call("GET", &self.customer_url(), None, None).await?;
-        from_json(&reply.body)
+        let value = parse_json(&reply.body)?;
+        let field = |name: &str| get_string(&value, name).ok_or_else(|| bad_response(&format!("customer lacks `{name}`")));
+        Ok(Customer {
+            id: field("id")?,
+            kind: field("type")?,
+            verification_status: field("verification_status")?,
+            submitted_at: get_string(&value, "submitted_at"),
+            rejection_reason: get_string(&value, "rejection_reason"),
+        })
     }
 
     async fn call(&self, method: &str, url: &str, body: Option<String>, key: Option<&str>) -> Result<Reply, Failure> {
@@ -103,15 +133,6 @@ fn bad_response(what: &str) -> Failure {
     Failure::Permanent { code: "bad_response".into(), message: format!("The service sent an unexpected answer: {what}.") }
 }
 
-fn to_json(value: &impl Serialize) -> String {
-    serde_wasm_bindgen::to_value(value)
-        .ok()
-        .and_then(|v| js_sys::JSON::stringify(&v).ok())
-        .map(String::from)
-        .unwrap_or_else(|| "{}".into())
-}
-
-fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
-    let value = js_sys::JSON::parse(text).map_err(|_| bad_response("not JSON"))?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| bad_response(&e.to_string()))
+fn parse_json(text: &str) -> Result<JsValue, Failure> {
+    js_sys::JSON::parse(text).ok().filter(JsValue::is_object).ok_or_else(|| bad_response("not a JSON object"))
 }

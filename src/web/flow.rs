@@ -14,7 +14,6 @@ use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures::future::{AbortHandle, Abortable};
 use futures::StreamExt;
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::Blob;
@@ -92,13 +91,13 @@ impl Flow {
         api: Rc<Api>,
         document: DocumentType,
         entries: Vec<FileEntry>,
-        known: BTreeMap<SelectionId, Known>,
+        known: Vec<(SelectionId, Known)>,
         update: Callback<FlowUpdate>,
     ) -> Flow {
         let (tx, rx) = unbounded();
         let chosen: Vec<(Slot, SelectionId)> = entries.iter().map(|e| (e.slot, e.selection)).collect();
         let submission = Submission::new(&chosen, &known, uuid(), RetryPolicy::default(), random_seed());
-        let files = entries.into_iter().map(|e| (e.selection, e)).collect();
+        let files = entries;
         let final_sent = Rc::new(Cell::new(false));
         let driver = Driver {
             api,
@@ -137,20 +136,27 @@ impl Flow {
 /// Spawned requests and timers, aborted together when dropped.
 #[derive(Default)]
 struct Tasks {
-    by_file: HashMap<(Slot, SelectionId), AbortHandle>,
+    by_file: Vec<((Slot, SelectionId), AbortHandle)>,
     others: Vec<AbortHandle>,
+}
+
+impl Tasks {
+    fn take(&mut self, key: (Slot, SelectionId)) -> Option<AbortHandle> {
+        let at = self.by_file.iter().position(|(k, _)| *k == key)?;
+        Some(self.by_file.swap_remove(at).1)
+    }
 }
 
 impl Drop for Tasks {
     fn drop(&mut self) {
-        self.by_file.values().chain(self.others.iter()).for_each(AbortHandle::abort);
+        self.by_file.iter().map(|(_, h)| h).chain(self.others.iter()).for_each(AbortHandle::abort);
     }
 }
 
 struct Driver {
     api: Rc<Api>,
     document: DocumentType,
-    files: HashMap<SelectionId, FileEntry>,
+    files: Vec<FileEntry>,
     tx: UnboundedSender<Input>,
     update: Callback<FlowUpdate>,
     tasks: Tasks,
@@ -168,14 +174,14 @@ impl Driver {
             let commands = match input {
                 Input::Event(event) => {
                     if let Event::PutDone { slot, selection } = &event {
-                        self.tasks.by_file.remove(&(*slot, *selection));
+                        self.tasks.take((*slot, *selection));
                     }
                     self.submission.handle(event)
                 }
                 Input::Replace(slot, entry) => {
                     let selection = entry.as_ref().map(|e| e.selection);
                     if let Some(entry) = entry {
-                        self.files.insert(entry.selection, entry);
+                        self.files.push(entry);
                     }
                     self.submission.replace(slot, selection).unwrap_or_default()
                 }
@@ -193,7 +199,7 @@ impl Driver {
             match command {
                 Command::Presign { slot, selection } => self.presign(slot, selection),
                 Command::Put { slot, selection, upload } => {
-                    let Some(entry) = self.files.get(&selection).cloned() else { continue };
+                    let Some(entry) = self.file(selection).cloned() else { continue };
                     let api = self.api.clone();
                     let update = self.update.clone();
                     let progress = Box::new(move |sent, total| {
@@ -212,7 +218,7 @@ impl Driver {
                     });
                 }
                 Command::Abort { slot, selection } => {
-                    if let Some(handle) = self.tasks.by_file.remove(&(slot, selection)) {
+                    if let Some(handle) = self.tasks.take((slot, selection)) {
                         handle.abort();
                     }
                 }
@@ -248,8 +254,12 @@ impl Driver {
         false
     }
 
+    fn file(&self, selection: SelectionId) -> Option<&FileEntry> {
+        self.files.iter().find(|f| f.selection == selection)
+    }
+
     fn presign(&mut self, slot: Slot, selection: SelectionId) {
-        let Some(entry) = self.files.get(&selection) else { return };
+        let Some(entry) = self.file(selection) else { return };
         let request = PresignRequest {
             purpose: slot.field().into(),
             filename: display_name(&entry.name),
@@ -268,9 +278,10 @@ impl Driver {
 
     fn spawn_for(&mut self, slot: Slot, selection: SelectionId, work: impl std::future::Future<Output = Event> + 'static) {
         let handle = self.spawn(work);
-        if let Some(old) = self.tasks.by_file.insert((slot, selection), handle) {
+        if let Some(old) = self.tasks.take((slot, selection)) {
             old.abort();
         }
+        self.tasks.by_file.push(((slot, selection), handle));
     }
 
     fn spawn_other(&mut self, work: impl std::future::Future<Output = Event> + 'static) {

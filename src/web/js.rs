@@ -50,3 +50,23 @@ pub fn clock(ms: f64) -> String {
     let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
     String::from(date.to_locale_time_string_with_options("default", &options))
 }
+
+/// A string property of a JS object.
+pub fn get_string(object: &JsValue, key: &str) -> Option<String> {
+    js_sys::Reflect::get(object, &key.into()).ok()?.as_string()
+}
+
+/// A number property of a JS object.
+pub fn get_number(object: &JsValue, key: &str) -> Option<f64> {
+    js_sys::Reflect::get(object, &key.into()).ok()?.as_f64()
+}
+
+/// Sets a property on a fresh object (which cannot fail).
+pub fn set(object: &js_sys::Object, key: &str, value: impl Into<JsValue>) {
+    let _ = js_sys::Reflect::set(object, &key.into(), &value.into());
+}
+
+/// `JSON.stringify` of a value built here.
+pub fn to_json(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value).map(String::from).unwrap_or_else(|_| "{}".into())
+}

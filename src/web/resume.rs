@@ -1,8 +1,9 @@
 //! Keeps the resume record ([`crate::core::resume`]) in `sessionStorage`,
 //! so a reloaded or restored tab shows the files already uploaded.
 
-use crate::core::resume::{storage_key, ResumeRecord};
-use crate::web::js::now_ms;
+use crate::core::resume::{storage_key, ResumeRecord, SavedFile};
+use crate::web::js::{get_number, get_string, now_ms, set, to_json};
+use wasm_bindgen::{JsCast, JsValue};
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
@@ -13,7 +14,7 @@ pub fn load(customer_id: &str) -> Option<ResumeRecord> {
     let storage = storage()?;
     let key = storage_key(customer_id);
     let text = storage.get_item(&key).ok().flatten()?;
-    let record = js_sys::JSON::parse(&text).ok().and_then(|v| serde_wasm_bindgen::from_value::<ResumeRecord>(v).ok());
+    let record = js_sys::JSON::parse(&text).ok().and_then(|v| from_js(&v));
     let usable = record.and_then(|r| r.usable(now_ms()));
     if usable.is_none() {
         let _ = storage.remove_item(&key);
@@ -29,8 +30,44 @@ pub fn save(customer_id: &str, record: &ResumeRecord) {
         let _ = storage.remove_item(&key);
         return;
     }
-    let text = serde_wasm_bindgen::to_value(record).ok().and_then(|v| js_sys::JSON::stringify(&v).ok());
-    if let Some(text) = text {
-        let _ = storage.set_item(&key, &String::from(text));
-    }
+    let _ = storage.set_item(&key, &to_json(&to_js(record)));
+}
+
+fn to_js(record: &ResumeRecord) -> JsValue {
+    let object = js_sys::Object::new();
+    set(&object, "updated_ms", record.updated_ms);
+    set(&object, "document", record.document.clone().map(JsValue::from).unwrap_or(JsValue::NULL));
+    let files: js_sys::Array = record
+        .files
+        .iter()
+        .map(|f| {
+            let file = js_sys::Object::new();
+            set(&file, "slot", f.slot.as_str());
+            set(&file, "name", f.name.as_str());
+            set(&file, "size", f.size as f64);
+            set(&file, "file_id", f.file_id.as_str());
+            set(&file, "accepted", f.accepted);
+            JsValue::from(file)
+        })
+        .collect();
+    set(&object, "files", files);
+    object.into()
+}
+
+/// Reads a stored record; anything malformed reads as no record.
+fn from_js(value: &JsValue) -> Option<ResumeRecord> {
+    let files = js_sys::Reflect::get(value, &"files".into()).ok()?.dyn_into::<js_sys::Array>().ok()?;
+    let files = files
+        .iter()
+        .map(|f| {
+            Some(SavedFile {
+                slot: get_string(&f, "slot")?,
+                name: get_string(&f, "name")?,
+                size: get_number(&f, "size")? as u64,
+                file_id: get_string(&f, "file_id")?,
+                accepted: js_sys::Reflect::get(&f, &"accepted".into()).ok()?.as_bool()?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(ResumeRecord { updated_ms: get_number(value, "updated_ms")?, document: get_string(value, "document"), files })
 }

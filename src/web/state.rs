@@ -8,7 +8,7 @@ use crate::core::rules::{DocumentType, Slot};
 use crate::core::status::Verification;
 use crate::core::validate::FileFacts;
 use crate::web::flow::FlowUpdate;
-use std::collections::BTreeMap;
+use crate::core::slot_map::SlotMap;
 use std::rc::Rc;
 use web_sys::Blob;
 use yew::Reducible;
@@ -108,13 +108,26 @@ pub enum Stage {
     Refused,
 }
 
+impl Stage {
+    /// The `data-stage` attribute value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Stage::Loading => "loading",
+            Stage::Editing => "editing",
+            Stage::Submitting => "submitting",
+            Stage::Submitted => "submitted",
+            Stage::Refused => "refused",
+        }
+    }
+}
+
 /// Everything the form shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FormState {
     /// The chosen document type.
     pub document: Option<DocumentType>,
-    /// The slots.
-    pub slots: BTreeMap<Slot, SlotState>,
+    /// The slots (all four always present).
+    pub slots: SlotMap<SlotState>,
     /// The stage.
     pub stage: Stage,
     /// The form-level message.
@@ -122,7 +135,7 @@ pub struct FormState {
     /// The verification state.
     pub verification: Verification,
     /// Files already on the platform, by selection.
-    pub known: BTreeMap<SelectionId, Known>,
+    pub known: Vec<(SelectionId, Known)>,
 }
 
 impl FormState {
@@ -134,7 +147,7 @@ impl FormState {
             stage,
             message: None,
             verification: Verification::NotStarted,
-            known: BTreeMap::new(),
+            known: Vec::new(),
         }
     }
 
@@ -153,7 +166,7 @@ impl FormState {
                 content_type: String::new(),
                 note: Some("Uploaded earlier: no need to choose it again.".into()),
             };
-            self.known.insert(selection, Known { file_id: file.file_id, accepted: file.accepted });
+            self.known.push((selection, Known { file_id: file.file_id, accepted: file.accepted }));
             *self.slot_mut(slot) = SlotState { chosen: Some(chosen), phase: SlotPhase::Uploaded, notice: None, attempt_notice: None };
         }
         if !self.known.is_empty() {
@@ -177,7 +190,7 @@ impl FormState {
             .iter()
             .filter_map(|(slot, state)| {
                 let chosen = state.chosen.as_ref()?;
-                let known = self.known.get(&chosen.selection)?;
+                let known = self.known_file(chosen.selection)?;
                 Some(SavedFile {
                     slot: slot.field().into(),
                     name: chosen.facts.name.clone(),
@@ -192,11 +205,25 @@ impl FormState {
 
     /// The slot's state.
     pub fn slot(&self, slot: Slot) -> &SlotState {
-        &self.slots[&slot]
+        const EMPTY: &SlotState = &SlotState { chosen: None, phase: SlotPhase::Empty, notice: None, attempt_notice: None };
+        self.slots.get(&slot).unwrap_or(EMPTY)
     }
 
     fn slot_mut(&mut self, slot: Slot) -> &mut SlotState {
-        self.slots.entry(slot).or_default()
+        if !self.slots.contains_key(&slot) {
+            self.slots.insert(slot, SlotState::default());
+        }
+        self.slots.get_mut(&slot).expect("inserted above")
+    }
+
+    /// The platform file of a selection, if it was uploaded.
+    pub fn known_file(&self, selection: SelectionId) -> Option<&Known> {
+        self.known.iter().find(|(s, _)| *s == selection).map(|(_, k)| k)
+    }
+
+    fn remember(&mut self, selection: SelectionId, file: Known) {
+        self.known.retain(|(s, _)| *s != selection);
+        self.known.push((selection, file));
     }
 
     fn is_current(&self, slot: Slot, selection: SelectionId) -> bool {
@@ -377,12 +404,12 @@ fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> R
                 return old;
             }
             next.slot_mut(slot).phase = SlotPhase::Uploaded;
-            next.known.insert(selection, Known { file_id, accepted: false });
+            next.remember(selection, Known { file_id, accepted: false });
         }
         FlowUpdate::Finished { outcome, known } => {
             for (slot, selection, file) in known {
                 if next.is_current(slot, selection) {
-                    next.known.insert(selection, file);
+                    next.remember(selection, file);
                 }
             }
             match outcome {

@@ -4,7 +4,7 @@
 //! a [`Flow`] on submit.
 
 use crate::core::options::{Options, QualityGate};
-use crate::core::plan::{Known, Outcome, SelectionId};
+use crate::core::plan::{Outcome, SelectionId};
 use crate::core::retry::{RetryDecision, RetryPolicy};
 use crate::core::rules::{slot_required, slot_visible, CustomerType, DocumentType, Slot};
 use crate::core::sniff::FileKind;
@@ -19,7 +19,6 @@ use crate::web::resume;
 use crate::web::state::{Action, Chosen, FormState, Notice, SlotPhase, Stage};
 use crate::web::token::{TokenSource, Tokens};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{File, HtmlSelectElement};
@@ -279,7 +278,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     let document = state.document;
     let show_form = !matches!(state.stage, Stage::Refused | Stage::Submitted);
     html! {
-        <div class="kyc-upload" data-stage={format!("{:?}", state.stage).to_lowercase()}>
+        <div class="kyc-upload" data-stage={state.stage.as_str()}>
             if show_form {
                 <form class="kyc-form" novalidate=true onsubmit={on_submit}>
                     <div class="kyc-field">
@@ -444,7 +443,7 @@ fn submit(
             Some(FileEntry { slot, selection: c.selection, blob: c.upload.clone(), name: c.facts.name.clone(), content_type: c.content_type.clone() })
         })
         .collect();
-    let known: BTreeMap<SelectionId, Known> = state.known.clone();
+    let known = state.known.clone();
     let update = flow_updates(state.dispatcher(), flow.clone(), props.clone(), document);
     state.dispatch(Action::Submitting);
     *flow.borrow_mut() = Some(Flow::start(api.clone(), document, entries, known, update));
