@@ -5,7 +5,7 @@
 use crate::core::api::Failure;
 use crate::core::token::{CachedToken, TokenValue};
 use crate::web::js::{error_text, now_ms, sleep};
-use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use futures::future::{Either, FutureExt, LocalBoxFuture, Shared};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -100,12 +100,11 @@ async fn fetch(source: &TokenSource) -> Result<CachedToken, Failure> {
                 .map_err(|e| config_error(format!("getToken threw: {}", error_text(&e))))?;
             let resolved = if returned.has_type::<js_sys::Promise>() || is_thenable(&returned) {
                 let promise = js_sys::Promise::resolve(&returned);
-                let settled = JsFuture::from(promise).fuse();
-                let timeout = sleep(TOKEN_TIMEOUT_MS).fuse();
-                futures::pin_mut!(settled, timeout);
-                futures::select! {
-                    r = settled => r.map_err(|e| transient(error_text(&e)))?,
-                    _ = timeout => return Err(transient("getToken did not settle".into())),
+                let settled = JsFuture::from(promise);
+                let timeout = Box::pin(sleep(TOKEN_TIMEOUT_MS));
+                match futures::future::select(settled, timeout).await {
+                    Either::Left((r, _)) => r.map_err(|e| transient(error_text(&e)))?,
+                    Either::Right(_) => return Err(transient("getToken did not settle".into())),
                 }
             } else {
                 returned
