@@ -37,7 +37,7 @@ export function demoUrl(params = {}) {
  * Open the demo page and wait until the widget has mounted (the submit button
  * or, for refused customers, the message is in the DOM).
  */
-export async function openDemo(page, params = {}, { timeout = 20000 } = {}) {
+export async function openDemo(page, params = {}, { timeout = 30000 } = {}) {
   // `api` tells the demo page where the API is (it defaults to <page host>:8787).
   await page.goto(demoUrl({ api: `${API}/v1`, ...params }), { waitUntil: 'load', timeout });
   await page.waitForSelector('[data-testid=submit], [data-testid=message]', { state: 'attached', timeout });

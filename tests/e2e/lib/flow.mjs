@@ -1,6 +1,6 @@
 // One end-to-end flow through the demo page, judged by the sandbox's event log.
 import * as sandbox from './sandbox.mjs';
-import { openDemo, chooseFiles, submit, waitOutcome, photo, TWO_SIDED } from './browser.mjs';
+import { openDemo, chooseFiles, submit, waitOutcome, photo, TWO_SIDED, kycEvents, text } from './browser.mjs';
 import { checkSubmission } from './invariants.mjs';
 
 /** The standard good files for a document type (all four slots where they apply). */
@@ -38,6 +38,25 @@ export async function runFlow(page, {
   const since = await sandbox.waitQuiet(200, 3000);
   if (beforeOpen) await beforeOpen();
   await openDemo(page, { customer: customerId, ...params });
+  // The widget may give up before the form is usable (e.g. every API call fails while
+  // it looks the customer up): that is a clean stop before any upload.
+  const ready = await page.waitForFunction(() => {
+    if ((window.kycEvents || []).some((e) => e.type === 'error')) return 'error';
+    const sel = document.querySelector('[data-testid=doc-type]');
+    return sel && !sel.disabled ? 'ready' : false;
+  }, null, { timeout: Math.max(timeout, 20000), polling: 100 }).then((h) => h.jsonValue()).catch(() => 'timeout');
+  if (ready !== 'ready') {
+    const res = ready === 'error'
+      ? await waitOutcome(page, { timeout: 1000 })
+      : { outcome: 'timeout', events: await kycEvents(page), message: await text(page, 'message') };
+    await sandbox.waitQuiet(quietMs, 5000);
+    const evs = windowEvents(await sandbox.events({ since }), customerId);
+    const chosen = Object.keys(files);
+    const violations = res.outcome === 'timeout'
+      ? [`the form never became usable within ${timeout} ms and no error was reported; message: ${res.message ?? '(none)'}`]
+      : checkSubmission(evs, { customerId, chosen, outcome: res.outcome });
+    return { outcome: res.outcome, stage: 'before_submit', message: res.message, kyc: res.events, events: evs, violations, since, elapsedMs: 0, chosen };
+  }
   await chooseFiles(page, docType, files);
   if (beforeClick) await beforeClick(page);
   const t0 = Date.now();
@@ -50,7 +69,7 @@ export async function runFlow(page, {
   const violations = res.outcome === 'timeout'
     ? [`no outcome within ${timeout} ms (neither submitted nor error); message: ${res.message ?? '(none)'}`]
     : checkSubmission(evs, { customerId, chosen, outcome: res.outcome });
-  return { outcome: res.outcome, message: res.message, kyc: res.events, events: evs, violations, since, elapsedMs, chosen };
+  return { outcome: res.outcome, stage: 'after_submit', message: res.message, kyc: res.events, events: evs, violations, since, elapsedMs, chosen };
 }
 
 /** Compact one-line-per-event dump for failure messages. */
