@@ -7,15 +7,17 @@
 #   1. setup        scripts/setup.sh (installs what is missing; ~2 s when all is there)
 #   2. host tests   cargo test --workspace            (pure core + sandbox)
 #   3. clippy       host --workspace --all-targets, and wasm32 for the widget crate
-#   4. browser      cargo test --target wasm32-unknown-unknown (wasm-bindgen-test in headless Chromium)
-#   5. build        trunk build --release  -> dist/   and the sandbox in release
-#   6. e2e          sandbox + node --test tests/e2e (playwright-core, headless Chromium)
-#   7. bench        scripts/bench-flow.mjs once (prints a figure, never fails the run)
+#   4. build        trunk build --release  -> dist/   and the sandbox in release
+#   5. sandbox      started with --admin --demo-dir dist (stopped on exit, whatever happens)
+#   6. browser      cargo test --target wasm32-unknown-unknown (wasm-bindgen-test in headless
+#                   Chromium, page on 127.0.0.1:8791; some tests use the sandbox)
+#   7. e2e          node --test tests/e2e (playwright-core, headless Chromium)
+#   8. bench        scripts/bench-flow.mjs once (prints a figure, never fails the run)
 #
 # Environment:
 #   FAULT_FLOWS=40      length of the seeded fault-injection suite (full run: 200)
 #   FAULT_SEED=N        replay one fault flow (see docs/testing.md)
-#   E2E_ONLY=1          skip layers 2-4 (still builds and runs the e2e suite)
+#   E2E_ONLY=1          skip host tests, clippy and browser tests (still builds and runs e2e)
 #   SKIP_BENCH=1        don't run the benchmark at the end
 #   E2E_FILES="a.test.mjs b.test.mjs"   run only these e2e files
 #   KYC_API_ADDR / KYC_STORAGE_ADDR / KYC_DEMO_ADDR  sandbox addresses (defaults 127.0.0.1:8787/8788/8790)
@@ -30,6 +32,7 @@ export FAULT_FLOWS="${FAULT_FLOWS:-40}"
 export KYC_API_ADDR="${KYC_API_ADDR:-127.0.0.1:8787}"
 export KYC_STORAGE_ADDR="${KYC_STORAGE_ADDR:-127.0.0.1:8788}"
 export KYC_DEMO_ADDR="${KYC_DEMO_ADDR:-127.0.0.1:8790}"
+export WBT_ADDR="${WASM_BINDGEN_TEST_ADDRESS:-127.0.0.1:8791}"   # browser tests' page (CORS-allowed)
 export E2E_API="http://$KYC_API_ADDR"
 export E2E_STORAGE="http://$KYC_STORAGE_ADDR"
 export E2E_DEMO="http://$KYC_DEMO_ADDR"
@@ -100,7 +103,7 @@ if ! step "setup" "$LOGS/setup.log" ./scripts/setup.sh; then
   FAILED=$((FAILED + 1)); FATAL=1; finish
 fi
 
-# ------------------------------------------------------------------ 2-4. cargo layers
+# ------------------------------------------------------------------ 2-3. host tests, clippy
 if [ "${E2E_ONLY:-0}" != 1 ]; then
   step "host tests (cargo test --workspace)" "$LOGS/host-tests.log" cargo test --workspace --no-fail-fast
   rc=$?; count_cargo "$LOGS/host-tests.log"; line=$LINE
@@ -113,13 +116,6 @@ if [ "${E2E_ONLY:-0}" != 1 ]; then
     cargo clippy -p kyc-upload --target wasm32-unknown-unknown --lib --tests -- -D warnings
   count_step $?
 
-  step "browser tests (wasm-bindgen-test, headless Chromium)" "$LOGS/wasm-tests.log" \
-    env CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
-        WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}" \
-    cargo test -p kyc-upload --target wasm32-unknown-unknown --lib --tests --no-fail-fast
-  rc=$?; count_cargo "$LOGS/wasm-tests.log"; line=$LINE
-  STEP_RESULTS[-1]="${STEP_RESULTS[-1]}  [$line]"
-  if [ "$rc" -ne 0 ] && [[ "$line" == *" 0 failed" ]]; then FAILED=$((FAILED + 1)); fi
 fi
 
 # ------------------------------------------------------------------ 5. release builds
@@ -147,7 +143,7 @@ port_busy() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
 
 start_sandbox() {
   local a
-  for a in "$KYC_API_ADDR" "$KYC_STORAGE_ADDR" "$KYC_DEMO_ADDR"; do
+  for a in "$KYC_API_ADDR" "$KYC_STORAGE_ADDR" "$KYC_DEMO_ADDR" "$WBT_ADDR"; do
     if port_busy "$a"; then
       echo "address $a is already in use (a sandbox or demo still running?); stop it or set KYC_*_ADDR" >&2
       return 1
@@ -158,6 +154,7 @@ start_sandbox() {
   "$bin" --admin --data-dir "$SANDBOX_DATA" --demo-dir "$ROOT/dist" \
     --api-addr "$KYC_API_ADDR" --storage-addr "$KYC_STORAGE_ADDR" --demo-addr "$KYC_DEMO_ADDR" \
     --allow-origin "$E2E_DEMO" --allow-origin "http://localhost:${KYC_DEMO_ADDR##*:}" \
+    --allow-origin "http://$WBT_ADDR" --review-delay 0.5 \
     >"$LOGS/sandbox.log" 2>&1 &
   SANDBOX_PID=$!
   local i
@@ -193,6 +190,19 @@ if [ "$build_rc" -eq 0 ] && [ "$sb_rc" -eq 0 ]; then
   say "start sandbox"
   if start_sandbox; then   # not through step(): it must run in this shell to keep the pid
     STEP_RESULTS+=("ok          start sandbox")
+    if [ "${E2E_ONLY:-0}" != 1 ]; then
+      # Some browser tests talk to the sandbox; their page is served by
+      # wasm-bindgen-test-runner on a fixed address the sandbox allows (CORS).
+      step "browser tests (wasm-bindgen-test, headless Chromium)" "$LOGS/wasm-tests.log" \
+        env CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
+            WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}" \
+            WASM_BINDGEN_TEST_ADDRESS="$WBT_ADDR" \
+        cargo test -p kyc-upload --target wasm32-unknown-unknown --lib --tests --no-fail-fast
+      rc=$?; count_cargo "$LOGS/wasm-tests.log"; line=$LINE
+      STEP_RESULTS[-1]="${STEP_RESULTS[-1]}  [$line]"
+      if [ "$rc" -ne 0 ] && [[ "$line" == *" 0 failed" ]]; then FAILED=$((FAILED + 1)); fi
+      curl -sf -o /dev/null -X POST -H 'content-type: application/json' -d '{"rules":[]}' "$E2E_API/_sandbox/faults" || true
+    fi
     step "e2e (node --test tests/e2e, FAULT_FLOWS=$FAULT_FLOWS)" "$LOGS/e2e.log" run_e2e
     e2e_rc=$?
     p=$(grep -aE '^# pass [0-9]+' "$LOGS/e2e.tap" 2>/dev/null | tail -n1 | awk '{print $3}')
