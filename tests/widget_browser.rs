@@ -308,6 +308,17 @@ async fn a_sharp_photo_passes_the_gate() {
 }
 
 #[wasm_bindgen_test]
+async fn an_oversized_photo_is_downscaled_and_the_slot_says_so() {
+    // 6000 x 4000: over the 4000 px limit, so it is re-encoded before upload.
+    let w = Widget::mount(options(QualityGate::Block)).await;
+    pick_document(&w.root, "passport");
+    w.choose("id_file", &file("huge_24mp.jpg", fixture!("huge_24mp.jpg"), "image/jpeg")).await;
+    let slot = w.root.query_selector("[data-slot=id_file]").unwrap().unwrap().text_content().unwrap_or_default();
+    assert!(slot.contains("Resized from 6000\u{d7}4000 to 4000\u{d7}2667"), "{slot}");
+    assert_eq!(w.text("error-id_file"), "");
+}
+
+#[wasm_bindgen_test]
 async fn the_host_status_shows_in_the_panel() {
     let mut w = Widget::mount(options(QualityGate::Off)).await;
     assert!(by_testid(&w.root, "status").is_none());
