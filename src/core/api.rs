@@ -181,7 +181,10 @@ fn serde_json_lite_error(body: &str) -> Option<(String, String)> {
 /// `\"`, `\\`, `\n`, `\t` and `\/` decoded; others kept verbatim).
 pub fn json_string_field(body: &str, name: &str) -> Option<String> {
     let key = format!("\"{name}\"");
-    let after_key = &body[body.find(&key)? + key.len()..];
+    // A byte-window search rather than `str::find`: the two-way string
+    // searcher costs more bundle bytes than this whole function.
+    let at = body.as_bytes().windows(key.len()).position(|w| w == key.as_bytes())?;
+    let after_key = &body[at + key.len()..];
     let after_colon = after_key.trim_start().strip_prefix(':')?.trim_start();
     let mut chars = after_colon.strip_prefix('"')?.chars();
     let mut out = String::new();

@@ -11,7 +11,8 @@ use crate::core::validate::display_name;
 use crate::web::api::Api;
 use crate::web::js::{random_seed, sleep, uuid};
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
-use futures::future::{AbortHandle, Abortable};
+use futures::future::{AbortHandle, Abortable, LocalBoxFuture};
+use std::future::Future;
 use futures::StreamExt;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -276,21 +277,23 @@ impl Driver {
         });
     }
 
-    fn spawn_for(&mut self, slot: Slot, selection: SelectionId, work: impl std::future::Future<Output = Event> + 'static) {
-        let handle = self.spawn(work);
+    fn spawn_for(&mut self, slot: Slot, selection: SelectionId, work: impl Future<Output = Event> + 'static) {
+        let handle = self.spawn(Box::pin(work));
         if let Some(old) = self.tasks.take((slot, selection)) {
             old.abort();
         }
         self.tasks.by_file.push(((slot, selection), handle));
     }
 
-    fn spawn_other(&mut self, work: impl std::future::Future<Output = Event> + 'static) {
-        let handle = self.spawn(work);
+    fn spawn_other(&mut self, work: impl Future<Output = Event> + 'static) {
+        let handle = self.spawn(Box::pin(work));
         self.tasks.others.retain(|h| !h.is_aborted());
         self.tasks.others.push(handle);
     }
 
-    fn spawn(&self, work: impl std::future::Future<Output = Event> + 'static) -> AbortHandle {
+    /// Spawns boxed work: one `Abortable` instantiation for every kind of
+    /// request keeps the bundle smaller.
+    fn spawn(&self, work: LocalBoxFuture<'static, Event>) -> AbortHandle {
         let (handle, registration) = AbortHandle::new_pair();
         let tx = self.tx.clone();
         spawn_local(async move {

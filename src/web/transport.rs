@@ -78,7 +78,8 @@ pub fn send(
                 // one CORS hides makes Chromium log an error.
                 let exposed = xhr.get_all_response_headers().unwrap_or_default().to_ascii_lowercase();
                 let retry_after_ms = exposed
-                    .contains("retry-after")
+                    .lines()
+                    .any(|line| line.starts_with("retry-after:"))
                     .then(|| xhr.get_response_header("Retry-After").ok().flatten())
                     .flatten()
                     .and_then(|v| retry_after(&v));
