@@ -9,7 +9,7 @@ use crate::core::retry::RetryPolicy;
 use crate::core::rules::{DocumentType, Slot};
 use crate::core::validate::display_name;
 use crate::web::api::Api;
-use crate::web::js::{random_seed, sleep, uuid};
+use crate::web::js::{now_ms, random_seed, sleep, uuid};
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures::future::{AbortHandle, Abortable, LocalBoxFuture};
 use std::future::Future;
@@ -19,6 +19,9 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::Blob;
 use yew::Callback;
+
+/// The shortest time between two progress updates of one file, in ms.
+pub const PROGRESS_INTERVAL_MS: f64 = 100.0;
 
 /// A file taking part in a submission.
 #[derive(Clone)]
@@ -203,7 +206,15 @@ impl Driver {
                     let Some(entry) = self.file(selection).cloned() else { continue };
                     let api = self.api.clone();
                     let update = self.update.clone();
-                    let progress = Box::new(move |sent, total| {
+                    // At most one progress update per interval per file (and
+                    // always the last): each one re-renders the form.
+                    let last = Cell::new(f64::NEG_INFINITY);
+                    let progress = Box::new(move |sent: f64, total: f64| {
+                        let now = now_ms();
+                        if sent < total && now - last.get() < PROGRESS_INTERVAL_MS {
+                            return;
+                        }
+                        last.set(now);
                         update.emit(FlowUpdate::Progress { slot, selection, sent, total });
                     });
                     let done_update = self.update.clone();
