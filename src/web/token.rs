@@ -5,7 +5,8 @@
 use crate::core::api::Failure;
 use crate::core::token::{CachedToken, TokenValue};
 use crate::web::js::{error_text, now_ms, sleep};
-use futures::future::{Either, FutureExt, LocalBoxFuture, Shared};
+use futures::channel::oneshot;
+use futures::future::{Either, LocalBoxFuture};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -33,41 +34,63 @@ impl PartialEq for TokenSource {
     }
 }
 
-type Pending = Shared<LocalBoxFuture<'static, Result<CachedToken, Failure>>>;
+type Waiter = oneshot::Sender<Result<CachedToken, Failure>>;
 
 /// The token cache in front of a [`TokenSource`].
 pub struct Tokens {
     source: TokenSource,
     cached: RefCell<Option<CachedToken>>,
-    pending: RefCell<Option<Pending>>,
+    /// `Some` while a fetch runs: the callers waiting for its result.
+    waiters: RefCell<Option<Vec<Waiter>>>,
+}
+
+/// Ends a fetch however it ends: if the fetching call is dropped (its
+/// request aborted), the waiters' channels close and they fetch themselves.
+struct FetchGuard<'a>(&'a Tokens);
+
+impl Drop for FetchGuard<'_> {
+    fn drop(&mut self) {
+        self.0.waiters.borrow_mut().take();
+    }
 }
 
 impl Tokens {
     /// A cache with nothing in it.
     pub fn new(source: TokenSource) -> Rc<Tokens> {
-        Rc::new(Tokens { source, cached: RefCell::new(None), pending: RefCell::new(None) })
+        Rc::new(Tokens { source, cached: RefCell::new(None), waiters: RefCell::new(None) })
     }
 
-    /// A usable token: the cached one while fresh, else a new one.
+    /// A usable token: the cached one while fresh, else a new one. Calls
+    /// made while a fetch runs share its result (one `getToken` call).
     pub async fn get(self: &Rc<Self>) -> Result<String, Failure> {
-        if let Some(token) = self.cached.borrow().as_ref().filter(|t| t.is_fresh(now_ms())) {
-            return Ok(token.token.clone());
-        }
-        let pending = self.pending.borrow().clone();
-        let pending = match pending {
-            Some(p) => p,
-            None => {
-                let source = self.source.clone();
-                let fresh: Pending = async move { fetch(&source).await }.boxed_local().shared();
-                *self.pending.borrow_mut() = Some(fresh.clone());
-                fresh
+        loop {
+            if let Some(token) = self.cached.borrow().as_ref().filter(|t| t.is_fresh(now_ms())) {
+                return Ok(token.token.clone());
             }
-        };
-        let result = pending.await;
-        *self.pending.borrow_mut() = None;
-        let token = result?;
-        *self.cached.borrow_mut() = Some(token.clone());
-        Ok(token.token)
+            let waiting = self.waiters.borrow_mut().as_mut().map(|waiters| {
+                let (tx, rx) = oneshot::channel();
+                waiters.push(tx);
+                rx
+            });
+            if let Some(rx) = waiting {
+                match rx.await {
+                    Ok(result) => return result.map(|t| t.token),
+                    Err(_) => continue,
+                }
+            }
+            *self.waiters.borrow_mut() = Some(Vec::new());
+            let guard = FetchGuard(self);
+            let result = fetch(&self.source).await;
+            if let Ok(token) = &result {
+                *self.cached.borrow_mut() = Some(token.clone());
+            }
+            let waiters = self.waiters.borrow_mut().take().unwrap_or_default();
+            drop(guard);
+            for waiter in waiters {
+                let _ = waiter.send(result.clone());
+            }
+            return result.map(|t| t.token);
+        }
     }
 
     /// Forgets `token` after the API refused it (only if it is still the
