@@ -184,6 +184,29 @@ async fn files_are_checked_on_their_slot_before_any_request() {
 }
 
 #[wasm_bindgen_test]
+async fn undecodable_photos_get_a_specific_message_and_no_request() {
+    let w = Widget::mount(options(QualityGate::Block)).await;
+    pick_document(&w.root, "passport");
+
+    w.choose("id_file", &file("truncated.jpg", fixture!("truncated.jpg"), "image/jpeg")).await;
+    let error = w.text("error-id_file");
+    assert!(error.contains("can't be opened as a photo"), "{error}");
+
+    // An iPhone photo: Chromium can't decode HEIC, so the customer is told
+    // what to choose instead rather than seeing a crash.
+    let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+    heic.resize(4096, 0);
+    w.choose("id_file", &file("IMG_0001.HEIC", &heic, "image/heic")).await;
+    let error = w.text("error-id_file");
+    assert!(error.contains("HEIC"), "{error}");
+
+    click(&w.root, "submit");
+    yew::scheduler::flush().await;
+    assert!(w.text("message").contains("need your attention"), "{}", w.text("message"));
+    assert_eq!(w.token_calls.get(), 0, "nothing is sent");
+}
+
+#[wasm_bindgen_test]
 async fn submit_reports_missing_and_duplicate_files_without_requests() {
     let w = Widget::mount(options(QualityGate::Off)).await;
 
@@ -503,7 +526,13 @@ async fn a_submit_during_the_photo_check_waits_for_its_verdict() {
 
 #[wasm_bindgen_test]
 async fn a_malformed_token_stops_the_submission_with_a_code() {
-    for (body, code) in [("return 42", "invalid_token_value"), ("throw new Error('backend down')", "invalid_token_value")] {
+    let cases = [
+        ("return 42", "invalid_token_value"),
+        ("return ''", "invalid_token_value"),
+        ("return {token: 'x'}", "invalid_token_value"),
+        ("throw new Error('backend down')", "invalid_token_value"),
+    ];
+    for (body, code) in cases {
         let tokens = TokenSource::Js(Function::new_no_args(body));
         let w = Widget::mount_with(options(QualityGate::Off), tokens, Rc::new(Cell::new(0))).await;
         pick_document(&w.root, "passport");
