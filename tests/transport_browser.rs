@@ -397,6 +397,28 @@ async fn a_whole_submission_ends_with_id_file() {
     root.remove();
 }
 
+/// Renders the widget, waits for the customer to load, and chooses a
+/// passport photo plus a `pdf_size`-byte bank statement, both checked.
+async fn passport_with_statement(props: KycUploadProps, pdf_size: usize) -> (yew::AppHandle<KycUpload>, web_sys::Element) {
+    let root = root();
+    let app = yew::Renderer::<KycUpload>::with_root_and_props(root.clone(), props).render();
+    let ready = || by_testid(&root, "doc-type").is_some_and(|e| !e.has_attribute("disabled"));
+    wait_for("the customer to load", 10_000.0, ready).await;
+    pick_document(&root, "passport");
+    let photo = file("passport.jpg", fixture!("sharp.jpg"), "image/jpeg");
+    choose(&root, "id_file", &photo);
+    let mut pdf = PDF.to_vec();
+    pdf.resize(pdf_size, b' ');
+    choose(&root, "proof_of_address_file", &file("statement.pdf", &pdf, "application/pdf"));
+    let checked = || {
+        shown_name(&root, "id_file").is_some()
+            && shown_name(&root, "proof_of_address_file").is_some()
+            && !root.text_content().unwrap_or_default().contains("Checking the photo")
+    };
+    wait_for("both files to be checked", 15_000.0, checked).await;
+    (app, root)
+}
+
 #[wasm_bindgen_test]
 async fn a_refused_optional_file_keeps_id_file_back() {
     // Over the sandbox's default 20 MiB `--max-file-size`, under the widget's.
@@ -406,23 +428,7 @@ async fn a_refused_optional_file_keeps_id_file_back() {
     let (on_submitted, submitted) = recorder();
     let (on_error, errors) = recorder();
     let props = widget_props(&customer, 30 * 1024 * 1024, Default::default(), on_submitted, on_error);
-    let root = root();
-    let app = yew::Renderer::<KycUpload>::with_root_and_props(root.clone(), props).render();
-    let ready = || by_testid(&root, "doc-type").is_some_and(|e| !e.has_attribute("disabled"));
-    wait_for("the customer to load", 10_000.0, ready).await;
-
-    pick_document(&root, "passport");
-    let photo = file("passport.jpg", fixture!("sharp.jpg"), "image/jpeg");
-    choose(&root, "id_file", &photo);
-    let mut pdf = PDF.to_vec();
-    pdf.resize(BIG, b' ');
-    choose(&root, "proof_of_address_file", &file("statement.pdf", &pdf, "application/pdf"));
-    let checked = || {
-        shown_name(&root, "id_file").is_some()
-            && shown_name(&root, "proof_of_address_file").is_some()
-            && !root.text_content().unwrap_or_default().contains("Checking the photo")
-    };
-    wait_for("both files to be checked", 15_000.0, checked).await;
+    let (app, root) = passport_with_statement(props, BIG).await;
 
     click(&root, "submit");
     wait_for("the submission to stop", 30_000.0, || !errors.borrow().is_empty()).await;
@@ -450,22 +456,7 @@ async fn destroying_the_widget_mid_upload_aborts_it() {
     let customer = new_customer("destroy").await;
     let (on_progress, progress) = recorder::<ProgressInfo>();
     let props = widget_props(&customer, 30 * 1024 * 1024, on_progress, Default::default(), Default::default());
-    let root = root();
-    let app = yew::Renderer::<KycUpload>::with_root_and_props(root.clone(), props).render();
-    let ready = || by_testid(&root, "doc-type").is_some_and(|e| !e.has_attribute("disabled"));
-    wait_for("the customer to load", 10_000.0, ready).await;
-    pick_document(&root, "passport");
-    let photo = file("passport.jpg", fixture!("sharp.jpg"), "image/jpeg");
-    choose(&root, "id_file", &photo);
-    let mut pdf = PDF.to_vec();
-    pdf.resize(SIZE, b' ');
-    choose(&root, "proof_of_address_file", &file("statement.pdf", &pdf, "application/pdf"));
-    let checked = || {
-        shown_name(&root, "id_file").is_some()
-            && shown_name(&root, "proof_of_address_file").is_some()
-            && !root.text_content().unwrap_or_default().contains("Checking the photo")
-    };
-    wait_for("both files to be checked", 15_000.0, checked).await;
+    let (app, root) = passport_with_statement(props, SIZE).await;
     let since = last_seq().await;
     // The storage holds every PUT for a while, so the big one is in flight.
     set_faults(json!([{"route": "put", "action": {"type": "latency", "ms": 1500}}])).await;
