@@ -545,3 +545,30 @@ async fn a_malformed_token_stops_the_submission_with_a_code() {
         assert!(by_testid(&w.root, "status").is_none());
     }
 }
+
+#[wasm_bindgen_test]
+async fn the_custom_element_mounts_once_it_has_a_token_source_and_unmounts_on_removal() {
+    // `start` runs when a page initialises the module; call it here (twice:
+    // defining the element again must be harmless).
+    kyc_upload::embed::start();
+    kyc_upload::embed::start();
+    let host = root();
+    let element = document().create_element("kyc-upload").unwrap();
+    element.set_attribute("api-base", CLOSED_API).unwrap();
+    element.set_attribute("customer-id", "cus_element").unwrap();
+    element.set_attribute("customer-type", "individual").unwrap();
+    element.set_attribute("require-liveness", "").unwrap();
+    host.append_child(&element).unwrap();
+    yew::scheduler::flush().await;
+    assert!(by_testid(&element, "doc-type").is_none(), "no getToken yet: nothing mounted");
+
+    Reflect::set(&element, &"getToken".into(), &Function::new_no_args("return 't'")).unwrap();
+    wait_for("the widget inside the element", 2_000.0, || by_testid(&element, "doc-type").is_some()).await;
+    let liveness = testid(&element, "file-liveness_check_file").closest(".kyc-slot").unwrap().unwrap();
+    assert!(liveness.text_content().unwrap_or_default().contains("(required)"), "require-liveness applies");
+
+    element.remove();
+    yew::scheduler::flush().await;
+    assert!(by_testid(&element, "doc-type").is_none(), "removal destroys the widget");
+    host.remove();
+}
