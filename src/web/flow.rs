@@ -72,7 +72,6 @@ pub enum FlowUpdate {
 
 enum Input {
     Event(Event),
-    Replace(Slot, Option<FileEntry>),
     Cancel,
 }
 
@@ -126,11 +125,6 @@ impl Flow {
         self.final_sent.get()
     }
 
-    /// The customer replaced or removed a file mid-submission.
-    pub fn replace(&self, slot: Slot, entry: Option<FileEntry>) {
-        let _ = self.tx.unbounded_send(Input::Replace(slot, entry));
-    }
-
     /// Stops the submission.
     pub fn cancel(&self) {
         let _ = self.tx.unbounded_send(Input::Cancel);
@@ -181,13 +175,6 @@ impl Driver {
                         self.tasks.take((*slot, *selection));
                     }
                     self.submission.handle(event)
-                }
-                Input::Replace(slot, entry) => {
-                    let selection = entry.as_ref().map(|e| e.selection);
-                    if let Some(entry) = entry {
-                        self.files.push(entry);
-                    }
-                    self.submission.replace(slot, selection).unwrap_or_default()
                 }
                 Input::Cancel => self.submission.cancel(),
             };
