@@ -87,6 +87,7 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<WidgetHandle
         on_error: js_callback(callback("onError"), |e: WidgetError| error_object(&e.code, &e.message, e.slot.map(|s| s.field()))),
         on_status_change: js_callback(callback("onStatusChange"), status_to_js),
         status: None,
+        on_busy_change: Callback::noop(),
     };
     element.set_inner_html("");
     let app = Renderer::<KycUpload>::with_root_and_props(element, props.clone()).render();

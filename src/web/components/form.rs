@@ -79,6 +79,10 @@ pub struct KycUploadProps {
     /// The result forwarded by the host (`setStatus`).
     #[prop_or_default]
     pub status: Option<Verification>,
+    /// A submission started (`true`) or ended (`false`): while it runs,
+    /// restarting the widget would abort uploads in flight.
+    #[prop_or_default]
+    pub on_busy_change: Callback<bool>,
 }
 
 fn business_notice() -> Notice {
@@ -160,6 +164,10 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                 on_status_change.emit(verification.clone());
             }
         });
+    }
+    {
+        let on_busy_change = props.on_busy_change.clone();
+        use_effect_with(state.stage == Stage::Submitting, move |busy| on_busy_change.emit(*busy));
     }
     // Optional polling of the customer while verification is pending.
     {
