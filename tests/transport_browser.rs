@@ -332,7 +332,7 @@ fn widget_props(
         on_error,
         on_status_change: Default::default(),
         status: None,
-        on_busy_change: Callback::noop(),
+        on_busy_change: yew::Callback::noop(),
     }
 }
 

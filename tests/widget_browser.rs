@@ -79,7 +79,7 @@ impl Widget {
             on_error,
             on_status_change,
             status: None,
-            on_busy_change: Callback::noop(),
+            on_busy_change: yew::Callback::noop(),
         };
         let app = yew::Renderer::<KycUpload>::with_root_and_props(root.clone(), props.clone()).render();
         yew::scheduler::flush().await;
