@@ -7,8 +7,12 @@
 //   presign {status, file_id, purpose, content_type, size, document_type, error_code}
 //   put     {status, file_id, content_type, bytes, authorization, origin, completed, error_code}
 //   files   {status, customer_id, fields: {slot: file_id}, idempotency_key, replay, error_code}
-//   fault   {route, fault, status}
-//   token, customer_get, webhook
+//   fault   {route, fault, status}            (before effect: status, latency, drop, expire_*)
+//   fault   {route, fault: 'lose_answer', status: 502|503|null, committed: true}
+//   token, customer_get {status, customer_id}, webhook
+// A request whose answer was lost after it took effect (`lose_answer`) is logged
+// with its real status (2xx) and `answer_lost: true`, followed by its fault event:
+// for the judge it happened (a lost id_file answer means verification started).
 
 export const SLOTS = ['id_file', 'id_file_back', 'proof_of_address_file', 'liveness_check_file'];
 
@@ -60,7 +64,10 @@ export function checkNoEvents(events, what = 'business customer') {
  * @param {object} o
  * @param {string} o.customerId
  * @param {string[]} o.chosen          slots the user selected (must include id_file for a submission)
- * @param {'completed'|'stopped'} o.outcome  what the page reported
+ * @param {'completed'|'stopped'|'unknown'} o.outcome  what the page reported: `submitted`
+ *   (completed), an `error` (stopped: the widget says verification did not start or
+ *   nothing was sent), or an `error` with code `outcome_unknown` (unknown: the widget
+ *   says it could not find out; either event log is then acceptable)
  * @returns {string[]} violations
  */
 export function checkSubmission(events, { customerId, chosen, outcome }) {
@@ -81,6 +88,18 @@ export function checkSubmission(events, { customerId, chosen, outcome }) {
   const idKeys = new Set(files.filter(hasId).map((e) => e.idempotency_key));
   if (idKeys.size > 1) {
     v.push(`id_file sent under ${idKeys.size} different Idempotency-Keys: ${[...idKeys].join(', ')}`);
+  }
+  // An Idempotency-Key names one request: the same key with other fields is not a
+  // retry (the platform would answer it with the first request's response).
+  const bodyOfKey = new Map(); // key -> first files event with that key and a body
+  for (const e of files) {
+    if (!e.fields || e.idempotency_key == null) continue; // stopped by a fault before the body was read
+    const first = bodyOfKey.get(e.idempotency_key);
+    if (!first) { bodyOfKey.set(e.idempotency_key, e); continue; }
+    if (fieldsKey(first.fields) !== fieldsKey(e.fields)) {
+      v.push(`files request #${e.seq} reuses the Idempotency-Key of request #${first.seq} with other fields `
+        + `(${fieldsKey(e.fields)} vs ${fieldsKey(first.fields)})`);
+    }
   }
 
   // §3.2 / §3.3 depend on the first request that carried id_file (any status).
@@ -149,19 +168,81 @@ export function checkSubmission(events, { customerId, chosen, outcome }) {
     const last = effective[effective.length - 1];
     if (last && !hasId(last)) v.push(`last recorded files request #${last.seq} does not carry id_file`);
   } else if (outcome === 'stopped') {
-    // §3.3: a flow that stopped never triggered verification.
-    if (ids.length > 0) v.push(`flow stopped but id_file was accepted (request #${ids[0].seq}): verification triggered`);
+    // §3.3 / §3.4: a flow that reports failure never triggered verification, even
+    // when the answer to the id_file request was lost on its way back.
+    if (ids.length > 0) {
+      const lost = ids[0].answer_lost ? ', its answer was lost but the request took effect' : '';
+      v.push(`flow stopped but id_file was accepted (request #${ids[0].seq}${lost}): verification triggered`);
+    }
+  } else if (outcome !== 'unknown') {
+    v.push(`unknown outcome label ${JSON.stringify(outcome)}`);
   }
   return v;
 }
 
-/** Counts for reports: injected faults by kind, retries (attempts beyond one per logical operation). */
-export function flowStats(events) {
-  const faults = {};
+/** A canonical text of a files request's fields (slot order does not matter). */
+function fieldsKey(fields) {
+  return JSON.stringify(Object.keys(fields).sort().map((k) => [k, fields[k]]));
+}
+
+/** Did verification start in these events (a successful non-replay request carrying id_file)? */
+export const verificationStarted = (events, customerId) => idSubmissions(events, customerId).length > 0;
+
+/**
+ * Status reads after the first files request carrying id_file: `customer_get`
+ * events the widget made to settle an unknown outcome (or on a reload).
+ */
+export function statusReadsAfterId(events, customerId) {
+  const all = [...events].sort(bySeq);
+  const firstId = filesEvents(all, customerId).find(hasId);
+  if (!firstId) return [];
+  return all.filter((e) => e.kind === 'customer_get' && e.seq > firstId.seq
+    && (!customerId || e.customer_id === customerId || e.customer_id == null));
+}
+
+/** `kind@route` labels of the fault events in a list (what a stop can be blamed on). */
+export function faultLabels(events) {
+  const out = new Map();
   for (const e of events) {
     if (e.kind !== 'fault') continue;
-    const k = e.fault === 'status' ? `status_${e.status}` : e.fault;
-    faults[k] = (faults[k] || 0) + 1;
+    const label = `${faultKind(e)}@${e.route}`;
+    out.set(label, (out.get(label) || 0) + 1);
+  }
+  return [...out].map(([k, n]) => (n > 1 ? `${k}×${n}` : k));
+}
+
+/** Report key of a fault event: status_503, latency, drop, lose_answer_502, lose_answer_drop, ... */
+export function faultKind(e) {
+  if (e.fault === 'status') return `status_${e.status}`;
+  if (e.fault === 'lose_answer') return `lose_answer_${e.status ?? 'drop'}`;
+  return e.fault;
+}
+
+/** Where an answer was lost: presign, put, files_id, files_other, customer, token. */
+function lostRoute(e) {
+  if (e.kind === 'files') return hasId(e) ? 'files_id' : 'files_other';
+  if (e.kind === 'customer_get') return 'customer';
+  return e.kind;
+}
+
+/**
+ * Counts for reports: injected faults by kind (before effect), lost answers by
+ * kind and by route (files split by whether the request carried id_file),
+ * retries (attempts beyond one per logical operation).
+ */
+export function flowStats(events) {
+  const faults = {};
+  const lost = {};
+  const lostByRoute = {};
+  for (const e of events) {
+    if (e.kind === 'fault') {
+      const k = faultKind(e);
+      if (e.fault === 'lose_answer') lost[k] = (lost[k] || 0) + 1;
+      else faults[k] = (faults[k] || 0) + 1;
+    } else if (e.answer_lost === true) {
+      const r = lostRoute(e);
+      lostByRoute[r] = (lostByRoute[r] || 0) + 1;
+    }
   }
   const purposeOf = new Map();
   let presigns = 0;
@@ -183,5 +264,5 @@ export function flowStats(events) {
   }
   const faultsBeforeHandler = events.filter((e) => e.kind === 'fault' && ['presign', 'put', 'files'].includes(e.route)).length;
   const retries = (presigns - presignPurposes.size) + (puts - putPurposes.size) + (files - keys.size);
-  return { faults, retries: Math.max(retries, 0), faultsBeforeHandler };
+  return { faults, lost, lostByRoute, retries: Math.max(retries, 0), faultsBeforeHandler };
 }
