@@ -325,6 +325,7 @@ fn widget_props(
             quality_gate: QualityGate::Block,
             poll_status: false,
             poll_interval_ms: 30_000,
+            stall_timeout_ms: 30_000,
         }),
         tokens: TokenSource::Js(get_token),
         on_progress,

@@ -48,6 +48,7 @@ fn options(quality_gate: QualityGate) -> Options {
         quality_gate,
         poll_status: false,
         poll_interval_ms: 30_000,
+        stall_timeout_ms: 30_000,
     }
 }
 

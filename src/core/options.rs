@@ -73,6 +73,9 @@ pub struct Options {
     pub poll_status: bool,
     /// Poll interval in milliseconds.
     pub poll_interval_ms: u64,
+    /// How long a PUT may go without upload progress or an answer before it
+    /// is abandoned (and retried), in milliseconds.
+    pub stall_timeout_ms: u64,
 }
 
 /// Default `maxFileSize`: 10 MiB.
@@ -84,11 +87,18 @@ pub const DEFAULT_POLL_INTERVAL_MS: u64 = 30_000;
 /// The shortest poll interval accepted.
 pub const MIN_POLL_INTERVAL_MS: u64 = 5_000;
 
+/// Default time a PUT may stall (no progress, no answer) before it is
+/// abandoned and retried.
+pub const DEFAULT_STALL_TIMEOUT_MS: u64 = 30_000;
+/// The shortest stall timeout accepted: below this a slow but working
+/// connection would be cut off between two progress events.
+pub const MIN_STALL_TIMEOUT_MS: u64 = 1_000;
+
 /// Options that take functions; the browser layer keeps the functions.
 pub const CALLBACK_OPTIONS: [&str; 5] = ["getToken", "onProgress", "onSubmitted", "onError", "onStatusChange"];
 
 /// Options that take plain values.
-pub const VALUE_OPTIONS: [&str; 10] = [
+pub const VALUE_OPTIONS: [&str; 11] = [
     "apiBase",
     "customerId",
     "customerType",
@@ -99,6 +109,7 @@ pub const VALUE_OPTIONS: [&str; 10] = [
     "qualityGate",
     "pollStatus",
     "pollIntervalMs",
+    "stallTimeoutMs",
 ];
 
 /// An option the host got wrong.
@@ -202,6 +213,17 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         }
         Some(other) => return Err(wrong_type("pollIntervalMs", "a number of milliseconds", other)),
     };
+    let stall_timeout_ms = match get("stallTimeoutMs") {
+        None => DEFAULT_STALL_TIMEOUT_MS,
+        Some(RawValue::Number(n)) if n.is_finite() && *n >= MIN_STALL_TIMEOUT_MS as f64 => *n as u64,
+        Some(RawValue::Number(n)) => {
+            return Err(OptionError::new(
+                "stallTimeoutMs",
+                format!("`stallTimeoutMs` must be at least {MIN_STALL_TIMEOUT_MS} ms, not {}.", number_text(*n)),
+            ))
+        }
+        Some(other) => return Err(wrong_type("stallTimeoutMs", "a number of milliseconds", other)),
+    };
     Ok(Options {
         api_base,
         customer_id,
@@ -212,6 +234,7 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         quality_gate,
         poll_status,
         poll_interval_ms,
+        stall_timeout_ms,
     })
 }
 
@@ -251,26 +274,83 @@ fn optional_bool(value: Option<&RawValue>, option: &str) -> Result<bool, OptionE
 }
 
 /// `apiBase` must be an absolute http(s) URL with a host, no query or
-/// fragment, and no credentials; a trailing slash is dropped.
+/// fragment, and no credentials; a trailing slash is dropped and the
+/// scheme is lower-cased. Every API call carries the Bearer token, so plain
+/// `http://` is accepted only for a loopback host (see [`is_loopback_host`]).
 fn parse_api_base(value: &str) -> Result<String, OptionError> {
     let bad = |why: &str| {
         OptionError::new("apiBase", format!("`apiBase` must be an absolute http(s) URL such as \"https://api.example.com/v1\": {why}."))
     };
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"))
-        .ok_or_else(|| bad(&format!("\"{value}\" has no http:// or https:// scheme")))?;
-    let host = rest.split('/').next().unwrap_or_default();
-    if host.is_empty() {
+    let (scheme, rest) = value.split_once("://").ok_or_else(|| bad(&format!("\"{value}\" has no http:// or https:// scheme")))?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return Err(bad(&format!("\"{value}\" has no http:// or https:// scheme")));
+    }
+    if value.contains(['?', '#', '\\']) || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("it must not contain a query, a fragment, a backslash or spaces"));
+    }
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.is_empty() {
         return Err(bad("it has no host"));
     }
-    if host.contains('@') {
+    if authority.contains('@') {
         return Err(bad("it must not carry credentials"));
     }
-    if value.contains(['?', '#']) || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(bad("it must not contain a query, a fragment or spaces"));
+    let host = host_of(authority).ok_or_else(|| bad(&format!("\"{authority}\" is not a valid host and port")))?;
+    if scheme == "http" && !is_loopback_host(host) {
+        return Err(OptionError::new(
+            "apiBase",
+            format!(
+                "`apiBase` must use https: every API call carries a Bearer token, which over plain http would travel in clear. \
+                 Use \"https://{rest}\" (plain http:// is accepted only for localhost, 127.x.y.z and [::1]).",
+                rest = rest.trim_end_matches('/')
+            ),
+        ));
     }
-    Ok(value.trim_end_matches('/').to_owned())
+    Ok(format!("{scheme}://{}", rest.trim_end_matches('/')))
+}
+
+/// The host part of `host[:port]` or `[ipv6][:port]`, or `None` when the
+/// port is not a number from 0 to 65535 or the brackets are unbalanced.
+fn host_of(authority: &str) -> Option<&str> {
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(bracketed) => {
+            let (inner, after) = bracketed.split_once(']')?;
+            let port = match after {
+                "" => None,
+                _ => Some(after.strip_prefix(':')?),
+            };
+            (&authority[..inner.len() + 2], port)
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| n <= 65_535));
+    (!host.is_empty() && port_ok).then_some(host)
+}
+
+/// Whether `host` (as written in a URL, IPv6 in brackets) is this machine:
+/// `localhost`, an IPv4 address in 127.0.0.0/8 written as four decimal
+/// numbers, or `[::1]`. Anything else is not, including what merely starts
+/// like a loopback name (`127.0.0.1.example.com`, `localhost.example.com`)
+/// and the unusual spellings a browser would also map to 127.0.0.1
+/// (`0x7f.1`, `2130706433`, percent-escapes): refusing those is safe.
+/// (Hand-written rather than `std::net` parsing, which costs bundle bytes.)
+pub fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
+        return true;
+    }
+    let parts: Vec<&str> = host.split('.').collect();
+    let octet = |p: &&str| {
+        !p.is_empty()
+            && p.len() <= 3
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && (p.len() == 1 || !p.starts_with('0'))
+            && p.parse::<u16>().is_ok_and(|n| n <= 255)
+    };
+    parts.len() == 4 && parts[0] == "127" && parts.iter().all(octet)
 }
 
 /// Customer ids go into URL paths: letters, digits, `_` and `-` only.
@@ -366,6 +446,9 @@ mod tests {
             ("onError", RawValue::Bool(true)),
             ("requireLiveness", RawValue::String("yes".into())),
             ("pollIntervalMs", RawValue::Number(100.0)),
+            ("stallTimeoutMs", RawValue::Number(999.0)),
+            ("stallTimeoutMs", RawValue::Number(f64::NAN)),
+            ("stallTimeoutMs", RawValue::String("30s".into())),
         ];
         for (option, value) in cases {
             let err = parse_options(&with(option, value.clone())).unwrap_err();
@@ -378,5 +461,101 @@ mod tests {
     fn business_is_parsed_not_refused_here() {
         let options = parse_options(&with("customerType", RawValue::String("business".into()))).unwrap();
         assert_eq!(options.customer_type, Some(CustomerType::Business));
+    }
+
+    fn api_base(value: &str) -> Result<String, OptionError> {
+        parse_options(&with("apiBase", RawValue::String(value.into()))).map(|o| o.api_base)
+    }
+
+    #[test]
+    fn plain_http_is_accepted_for_loopback_hosts_only() {
+        let accepted = [
+            ("http://localhost:8787/v1", "http://localhost:8787/v1"),
+            ("http://LocalHost/v1/", "http://LocalHost/v1"),
+            ("HTTP://127.0.0.1:8787/v1", "http://127.0.0.1:8787/v1"),
+            ("http://127.255.3.4", "http://127.255.3.4"),
+            ("http://127.0.0.1:65535/v1", "http://127.0.0.1:65535/v1"),
+            ("http://[::1]:8787/v1", "http://[::1]:8787/v1"),
+            ("https://api.example.com/v1", "https://api.example.com/v1"),
+            ("HTTPS://API.Example.com:8443/v1", "https://API.Example.com:8443/v1"),
+            ("https://[2001:db8::1]/v1", "https://[2001:db8::1]/v1"),
+        ];
+        for (value, normalised) in accepted {
+            assert_eq!(api_base(value).as_deref(), Ok(normalised), "{value}");
+        }
+    }
+
+    #[test]
+    fn plain_http_to_any_other_host_is_refused_pointing_to_https() {
+        let refused = [
+            "http://api.example.com/v1",
+            "HTTP://API.EXAMPLE.COM/v1",
+            "http://127.0.0.1.evil.com/v1",
+            "http://127.0.0.1.evil.com:8787/v1",
+            "http://localhost.evil.com/v1",
+            "http://evil-localhost/v1",
+            "http://evil.com:127/v1",
+            "http://10.0.0.1:8787/v1",
+            "http://128.0.0.1/v1",
+            "http://127.0.0.256/v1",
+            "http://127.0.0/v1",
+            "http://127.1/v1",
+            "http://127.0.0.01/v1",
+            "http://0x7f.0.0.1/v1",
+            "http://2130706433/v1",
+            "http://127%2e0.0.1/v1",
+            "http://localhost./v1",
+            "http://[::2]/v1",
+            "http://[::ffff:127.0.0.1]/v1",
+        ];
+        for value in refused {
+            let err = api_base(value).unwrap_err();
+            assert_eq!(err.option, "apiBase", "{value}");
+            assert_eq!(err.code(), "invalid_option");
+            assert!(err.message.contains("https") && err.message.contains("in clear"), "{value}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn credentials_backslashes_and_bad_ports_are_refused() {
+        let cases = [
+            ("http://user@127.0.0.1/v1", "credentials"),
+            ("http://user:pass@localhost/v1", "credentials"),
+            ("http://127.0.0.1@evil.com/v1", "credentials"),
+            ("https://user@api.example.com/v1", "credentials"),
+            ("http://evil.com\\@127.0.0.1/v1", "backslash"),
+            ("http://127.0.0.1\\.evil.com/v1", "backslash"),
+            ("http://127.0.0.1:99999/v1", "not a valid host"),
+            ("http://localhost:abc/v1", "not a valid host"),
+            ("http://localhost:/v1", "not a valid host"),
+            ("http://[::1/v1", "not a valid host"),
+            ("http://[::1]x/v1", "not a valid host"),
+            ("http:///v1", "no host"),
+        ];
+        for (value, why) in cases {
+            let err = api_base(value).unwrap_err();
+            assert_eq!(err.option, "apiBase", "{value}");
+            assert!(err.message.contains(why), "{value}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for host in ["localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "127.255.255.255", "[::1]"] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in ["", "127.0.0.1.evil.com", "localhost.evil.com", "126.0.0.1", "127.0.0.1.", "::1", "[::1", "1.127.0.0"] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn stall_timeout_defaults_and_bounds() {
+        assert_eq!(parse_options(&base()).unwrap().stall_timeout_ms, DEFAULT_STALL_TIMEOUT_MS);
+        let options = parse_options(&with("stallTimeoutMs", RawValue::Number(1000.0))).unwrap();
+        assert_eq!(options.stall_timeout_ms, 1000);
+        let err = parse_options(&with("stallTimeoutMs", RawValue::Number(500.0))).unwrap_err();
+        assert_eq!(err.option, "stallTimeoutMs");
+        assert!(err.message.contains("at least 1000 ms"), "{}", err.message);
     }
 }
