@@ -7,6 +7,7 @@ pub mod quality;
 pub mod resume;
 pub mod retry;
 pub mod rules;
+pub mod settle;
 pub mod slot_map;
 pub mod sniff;
 pub mod status;

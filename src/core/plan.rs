@@ -5,10 +5,18 @@
 //! `id_file` is sent last, alone, once every other chosen file is uploaded
 //! and accepted; a file that fails for good stops the submission before
 //! `id_file`; retries reuse the request's idempotency key.
+//!
+//! Once the request carrying `id_file` has been sent, the submission ends
+//! only as submitted or, when its answer never came, settled by a status
+//! read ([`crate::core::settle`]). Idempotency keys are derived from a
+//! prefix kept for the customer's whole session and the request's fields,
+//! so every retry and every later attempt (another click, a reload) of the
+//! same request carries the same key and the platform applies it once.
 
 use crate::core::api::Failure;
 use crate::core::retry::{Jitter, RetryDecision, RetryPolicy};
 use crate::core::rules::Slot;
+use crate::core::settle::{refuses_file, verdict, CustomerStatus, Verdict};
 use crate::core::slot_map::SlotMap;
 
 /// Identifies one chosen file (a new id each time a file is chosen), so a
@@ -33,6 +41,8 @@ pub enum Wake {
     Job(Slot, SelectionId),
     /// Resend the files request with this call number.
     Files(u32),
+    /// Read the customer's status again.
+    Read,
 }
 
 /// One `POST /customers/{id}/files` request.
@@ -42,8 +52,22 @@ pub struct FilesCall {
     pub id: u32,
     /// The fields to send: slot → file id.
     pub fields: Vec<(Slot, String)>,
-    /// Sent as `Idempotency-Key`; the same for every retry of this call.
+    /// Sent as `Idempotency-Key`: the same for every retry of this call
+    /// and for any later call with the same fields ([`idempotency_key`]).
     pub idempotency_key: String,
+}
+
+/// The `Idempotency-Key` of a files request: the session's `prefix` and a
+/// hash (FNV-1a, 64 bits) of the fields, so the same request always
+/// carries the same key and a different one never does.
+pub fn idempotency_key(prefix: &str, fields: &[(Slot, String)]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (slot, file_id) in fields {
+        for byte in slot.field().bytes().chain([b'=']).chain(file_id.bytes()).chain([b'\n']) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{prefix}-{hash:016x}")
 }
 
 impl FilesCall {
@@ -81,6 +105,9 @@ pub enum Command {
     },
     /// Send a files request.
     SendFiles(FilesCall),
+    /// Read `GET {api}/customers/{id}` and feed back [`Event::CustomerRead`]:
+    /// the answer of the `id_file` request was lost.
+    ReadCustomer,
     /// Feed [`Event::Woke`] back after this many milliseconds.
     Sleep {
         /// What to wake.
@@ -97,6 +124,21 @@ pub enum Command {
 pub enum Outcome {
     /// Every file was accepted and `id_file` was sent last.
     Completed,
+    /// The answer of the `id_file` request was lost, and the customer's
+    /// status shows that verification started.
+    Confirmed,
+    /// The `id_file` request failed, and the customer's status confirms
+    /// that verification did not start. Submitting again is safe.
+    NotStarted {
+        /// Why the request failed.
+        failure: Failure,
+    },
+    /// The `id_file` request failed and its outcome could not be read:
+    /// verification may have started. Only the same request may follow.
+    Unconfirmed {
+        /// Why the request failed.
+        failure: Failure,
+    },
     /// Stopped for good; `id_file` was not sent.
     Stopped {
         /// The file that failed, or `None` for a files request.
@@ -159,6 +201,8 @@ pub enum Event {
     },
     /// A [`Command::Sleep`] elapsed.
     Woke(Wake),
+    /// The answer to [`Command::ReadCustomer`].
+    CustomerRead(Result<CustomerStatus, Failure>),
 }
 
 /// The final request was sent: files can no longer be changed.
@@ -182,6 +226,8 @@ enum JobState {
     Sleeping(Retry),
     Uploaded(String),
     Accepted(String),
+    /// The platform refused its file id: it waits for the next submission.
+    Refused,
 }
 
 #[derive(Clone, Debug)]
@@ -214,6 +260,13 @@ struct FilesInFlight {
     failures: u32,
 }
 
+/// The `id_file` request failed for good: its outcome is being read.
+#[derive(Clone, Debug)]
+struct Settling {
+    failure: Failure,
+    reads: u32,
+}
+
 /// One submission: from the click on submit to [`Outcome`].
 #[derive(Clone, Debug)]
 pub struct Submission {
@@ -224,12 +277,15 @@ pub struct Submission {
     policy: RetryPolicy,
     jitter: Jitter,
     finished: bool,
+    settling: Option<Settling>,
+    before: Option<CustomerStatus>,
+    refused: Vec<(Slot, SelectionId)>,
 }
 
 impl Submission {
     /// A submission of the chosen files. `known` lists the selections whose
-    /// files are already on the platform. `key_prefix` must be unique per submission
-    /// (a UUID): idempotency keys are `<prefix>-<call>`.
+    /// files are already on the platform. `key_prefix` is unique per
+    /// customer session (a UUID kept across reloads): see [`idempotency_key`].
     pub fn new(
         chosen: &[(Slot, SelectionId)],
         known: &[(SelectionId, Known)],
@@ -256,7 +312,24 @@ impl Submission {
             policy,
             jitter: Jitter::new(seed),
             finished: false,
+            settling: None,
+            before: None,
+            refused: Vec::new(),
         }
+    }
+
+    /// The customer's status before this submission, when the widget read
+    /// it: a rejection already there is then not taken for a new start.
+    pub fn with_status_before(mut self, before: Option<CustomerStatus>) -> Submission {
+        self.before = before;
+        self
+    }
+
+    /// Files the platform refused by id (not uploaded, wrong purpose,
+    /// unknown): they are no longer counted as uploaded and must be chosen
+    /// and uploaded again.
+    pub fn refused_files(&self) -> &[(Slot, SelectionId)] {
+        &self.refused
     }
 
     /// The first commands.
@@ -356,9 +429,21 @@ impl Submission {
                 }
             }
             Event::Woke(Wake::Files(call)) => {
-                if self.files.as_ref().is_some_and(|f| f.call.id == call) {
+                if self.files.as_ref().is_some_and(|f| f.call.id == call) && self.settling.is_none() {
                     self.resend_or_drop_files_call(&mut out);
                 }
+            }
+            Event::Woke(Wake::Read) => {
+                if self.settling.is_some() {
+                    out.push(Command::ReadCustomer);
+                }
+                return out;
+            }
+            Event::CustomerRead(result) => {
+                if self.settling.is_some() {
+                    self.customer_read(result, &mut out);
+                }
+                return out;
             }
         }
         if !self.finished {
@@ -454,14 +539,67 @@ impl Submission {
     fn files_failed(&mut self, failure: Failure, out: &mut Vec<Command>) {
         let jitter = self.jitter.next_unit();
         let files = self.files.as_mut().expect("files call in flight");
-        if let Failure::Transient { retry_after_ms, .. } = &failure {
-            files.failures += 1;
-            if let RetryDecision::After(ms) = self.policy.decide(files.failures, *retry_after_ms, jitter) {
-                out.push(Command::Sleep { wake: Wake::Files(files.call.id), ms });
-                return;
+        files.failures += 1;
+        if let RetryDecision::After(ms) = self.policy.after_failure(files.failures, &failure, jitter) {
+            out.push(Command::Sleep { wake: Wake::Files(files.call.id), ms });
+            return;
+        }
+        let carries_id_file = files.call.carries_id_file();
+        self.forget_refused_files(&failure);
+        if carries_id_file {
+            // The request may have taken effect: read the outcome, don't guess.
+            self.settling = Some(Settling { failure, reads: 0 });
+            out.push(Command::ReadCustomer);
+        } else {
+            self.finish(Outcome::Stopped { slot: None, failure }, out);
+        }
+    }
+
+    /// A files request refused one of its file ids: those files are no
+    /// longer uploaded, so a later attempt uploads them again (or, for
+    /// files restored without their bytes, asks for them).
+    fn forget_refused_files(&mut self, failure: &Failure) {
+        let Failure::Permanent { code, .. } = failure else { return };
+        if !refuses_file(code) {
+            return;
+        }
+        let fields = self.files.as_ref().map(|f| f.call.fields.clone()).unwrap_or_default();
+        for (slot, _) in fields {
+            if let Some(job) = self.jobs.get_mut(&slot) {
+                job.state = JobState::Refused;
+                self.refused.push((slot, job.selection));
             }
         }
-        self.finish(Outcome::Stopped { slot: None, failure }, out);
+    }
+
+    fn customer_read(&mut self, result: Result<CustomerStatus, Failure>, out: &mut Vec<Command>) {
+        let jitter = self.jitter.next_unit();
+        let settling = self.settling.as_mut().expect("settling");
+        let read = result.and_then(|status| {
+            verdict(&status, self.before.as_ref()).ok_or_else(|| Failure::Permanent {
+                code: "bad_response".into(),
+                message: format!("The service sent an unknown verification status \"{}\"", status.verification_status),
+            })
+        });
+        let failure = settling.failure.clone();
+        match read {
+            Ok(Verdict::Started) => {
+                if let Some(job) = self.jobs.get_mut(&Slot::IdFile) {
+                    if let JobState::Uploaded(id) = &job.state {
+                        job.state = JobState::Accepted(id.clone());
+                    }
+                }
+                self.finish(Outcome::Confirmed, out);
+            }
+            Ok(Verdict::NotStarted) => self.finish(Outcome::NotStarted { failure }, out),
+            Err(read_failure) => {
+                settling.reads += 1;
+                match self.policy.after_failure(settling.reads, &read_failure, jitter) {
+                    RetryDecision::After(ms) => out.push(Command::Sleep { wake: Wake::Read, ms }),
+                    RetryDecision::GiveUp => self.finish(Outcome::Unconfirmed { failure }, out),
+                }
+            }
+        }
     }
 
     fn finish(&mut self, outcome: Outcome, out: &mut Vec<Command>) {
@@ -511,7 +649,8 @@ impl Submission {
                 _ => return,
             }
         };
-        let call = FilesCall { id: self.next_call, fields, idempotency_key: format!("{}-{}", self.key_prefix, self.next_call) };
+        let idempotency_key = idempotency_key(&self.key_prefix, &fields);
+        let call = FilesCall { id: self.next_call, fields, idempotency_key };
         self.next_call += 1;
         self.files = Some(FilesInFlight { call: call.clone(), failures: 0 });
         out.push(Command::SendFiles(call));

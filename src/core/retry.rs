@@ -1,6 +1,8 @@
 //! When to retry a failed step, and how long to wait: capped exponential
 //! backoff with full jitter, honouring `Retry-After` within a bound.
 
+use crate::core::api::Failure;
+
 /// The retry policy for one step (a presign, a PUT, a files request).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -51,6 +53,17 @@ impl RetryPolicy {
     }
 }
 
+impl RetryPolicy {
+    /// Decides what follows attempt number `attempt` failing with `failure`:
+    /// only transient failures are retried, honouring their `Retry-After`.
+    pub fn after_failure(&self, attempt: u32, failure: &Failure, jitter: f64) -> RetryDecision {
+        match failure {
+            Failure::Transient { retry_after_ms, .. } => self.decide(attempt, *retry_after_ms, jitter),
+            _ => RetryDecision::GiveUp,
+        }
+    }
+}
+
 /// A small deterministic random source (xorshift64*) for jitter, so that
 /// the core stays pure and tests can replay a seed.
 #[derive(Clone, Debug)]
@@ -89,6 +102,16 @@ mod tests {
         let policy = RetryPolicy::default();
         assert_eq!(policy.decide(1, Some(3_000), 0.0), RetryDecision::After(3_000));
         assert_eq!(policy.decide(1, Some(600_000), 0.0), RetryDecision::GiveUp);
+    }
+
+    #[test]
+    fn only_transient_failures_are_retried() {
+        let policy = RetryPolicy::default();
+        let busy = Failure::Transient { retry_after_ms: Some(5_000), reason: "rate_limited".into() };
+        assert_eq!(policy.after_failure(1, &busy, 0.0), RetryDecision::After(5_000));
+        let refused = Failure::Permanent { code: "customer_not_found".into(), message: String::new() };
+        assert_eq!(policy.after_failure(1, &refused, 0.0), RetryDecision::GiveUp);
+        assert_eq!(policy.after_failure(1, &Failure::Unauthorized { code: "invalid_token".into() }, 0.0), RetryDecision::GiveUp);
     }
 
     proptest! {
