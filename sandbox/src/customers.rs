@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use crate::db::{valid_customer_id, valid_file_id};
 use crate::error::{parse_json, AppError, PathId};
-use crate::faults::{self, Ctx};
+use crate::faults::{self, Ctx, LostAnswer};
 use crate::server::ConnKill;
 use crate::state::AppState;
 use crate::{clock, events, oauth, review, sign};
@@ -99,10 +99,11 @@ pub async fn get(
     kill: Option<Extension<ConnKill>>,
     headers: HeaderMap,
 ) -> Response {
+    let kill = kill.map(|k| k.0);
+    let logged = valid_customer_id(&id).then_some(id.as_str());
     let res = async {
         let token = oauth::bearer(&headers);
-        let cid = valid_customer_id(&id).then_some(id.as_str());
-        faults::inject(&state, "customer", Ctx { token, customer_id: cid, kill: kill.map(|k| k.0), ..Ctx::default() })
+        faults::inject(&state, "customer", Ctx { token, customer_id: logged, kill: kill.clone(), ..Ctx::default() })
             .await?;
         oauth::authorize(&state, &headers, &["customer:write", "customer:read"])?;
         check_customer_id(&id)?;
@@ -110,10 +111,14 @@ pub async fn get(
         state.db().with(|c| customer_view(c, &id))?.ok_or_else(|| customer_not_found(&id))
     }
     .await;
-    let logged = valid_customer_id(&id).then_some(id.as_str());
+    let lost = res.as_ref().ok().and_then(|_| faults::draw_lost_answer(&state, "customer", None));
     let status = res.as_ref().map_or_else(|e| e.status.as_u16(), |_| 200);
     let code = res.as_ref().err().map(|e| e.code);
-    events::log(state.db(), "customer_get", logged, None, json!({"status": status, "error_code": code}));
+    let fields = LostAnswer::mark(lost, json!({"status": status, "error_code": code}));
+    events::log(state.db(), "customer_get", logged, None, fields);
+    if let Some(lost) = lost {
+        return faults::lose_answer(&state, "customer", lost, Ctx { customer_id: logged, kill, ..Ctx::default() }).await;
+    }
     match res {
         Ok(v) => Json(v).into_response(),
         Err(e) => e.into_response(),
@@ -132,12 +137,14 @@ pub async fn post_files(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{fffd}").to_string());
+    let kill = kill.map(|k| k.0);
+    let logged = valid_customer_id(&id).then_some(id.as_str());
+    let id_file = Some(body.as_deref().is_ok_and(faults::carries_id_file));
     let mut sent: Option<Value> = None;
     let res: Outcome = async {
         let token = oauth::bearer(&headers);
-        let cid = valid_customer_id(&id).then_some(id.as_str());
-        faults::inject(&state, "files", Ctx { token, customer_id: cid, kill: kill.map(|k| k.0), ..Ctx::default() })
-            .await?;
+        let ctx = Ctx { token, customer_id: logged, kill: kill.clone(), id_file, ..Ctx::default() };
+        faults::inject(&state, "files", ctx).await?;
         oauth::authorize(&state, &headers, &["customer:write"])?;
         check_customer_id(&id)?;
         if let Some(k) = &key {
@@ -159,7 +166,7 @@ pub async fn post_files(
         Ok((s, _, replay)) => (*s, None, *replay),
         Err(e) => (e.status.as_u16(), Some(e.code), false),
     };
-    let logged = valid_customer_id(&id).then_some(id.as_str());
+    let lost = res.as_ref().ok().and_then(|_| faults::draw_lost_answer(&state, "files", id_file));
     state.db().with(|c| {
         if let (Some(cid), Some(Value::Object(fields))) = (logged, &sent) {
             for fid in fields.values().filter_map(Value::as_str).filter(|f| valid_file_id(f)) {
@@ -167,10 +174,13 @@ pub async fn post_files(
             }
         }
         let fields = json!({"status": status, "fields": sent, "idempotency_key": key, "replay": replay, "error_code": code});
-        if let Err(e) = events::log_in(c, "files", logged, None, fields) {
+        if let Err(e) = events::log_in(c, "files", logged, None, LostAnswer::mark(lost, fields)) {
             tracing::error!("could not log event: {e}");
         }
     });
+    if let Some(lost) = lost {
+        return faults::lose_answer(&state, "files", lost, Ctx { customer_id: logged, kill, ..Ctx::default() }).await;
+    }
     match res {
         Ok((s, v, _)) => (StatusCode::from_u16(s).unwrap_or(StatusCode::OK), Json(v)).into_response(),
         Err(e) => e.into_response(),

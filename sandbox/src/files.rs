@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::db::random_id;
 use crate::error::{parse_json, AppError};
-use crate::faults::{self, Ctx, Injection};
+use crate::faults::{self, Ctx, Injection, LostAnswer};
 use crate::server::ConnKill;
 use crate::state::AppState;
 use crate::{clock, events, oauth, sign};
@@ -53,18 +53,24 @@ pub async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let mut seen = None;
-    let res = presign(&state, kill.map(|k| k.0), &headers, body, &mut seen).await;
+    let kill = kill.map(|k| k.0);
+    let res = presign(&state, kill.clone(), &headers, body, &mut seen).await;
     let (status, file_id, code) = match &res {
         Ok(v) => (201, v["file_id"].as_str().map(str::to_string), None),
         Err(e) => (e.status.as_u16(), None, Some(e.code)),
     };
+    let lost = res.as_ref().ok().and_then(|_| faults::draw_lost_answer(&state, "presign", None));
     let req = seen.unwrap_or(Value::Null);
     let fields = json!({
         "status": status, "file_id": file_id, "purpose": req.get("purpose"),
         "content_type": req.get("content_type"), "size": req.get("size"),
         "document_type": req.get("document_type"), "error_code": code,
     });
-    events::log(state.db(), "presign", None, file_id.as_deref(), fields);
+    events::log(state.db(), "presign", None, file_id.as_deref(), LostAnswer::mark(lost, fields));
+    if let Some(lost) = lost {
+        let ctx = Ctx { file_id: file_id.as_deref(), kill, ..Ctx::default() };
+        return faults::lose_answer(&state, "presign", lost, ctx).await;
+    }
     match res {
         Ok(v) => (StatusCode::CREATED, Json(v)).into_response(),
         Err(e) => e.into_response(),

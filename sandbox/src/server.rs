@@ -1,5 +1,5 @@
 //! Serving a router on a listener, with two request extensions: the peer address and a handle
-//! that closes the connection without a response (for the `drop` fault).
+//! that closes the connection without a response (for the `drop` and `lose_answer` faults).
 
 use std::net::SocketAddr;
 use std::sync::Arc;

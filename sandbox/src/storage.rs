@@ -16,7 +16,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::db::{random_id, valid_file_id};
 use crate::error::{AppError, PathId};
-use crate::faults::{self, Ctx, Injection};
+use crate::faults::{self, Ctx, Injection, LostAnswer};
 use crate::server::ConnKill;
 use crate::state::AppState;
 use crate::{clock, events, sign};
@@ -66,13 +66,17 @@ pub async fn put(
         Err(None) => (None, Some("connection_dropped")),
         Err(Some(e)) => (Some(e.status.as_u16()), Some(e.code)),
     };
+    let lost = res.as_ref().ok().and_then(|_| faults::draw_lost_answer(&state, "put", None));
     let logged_id = valid_file_id(&file_id).then_some(file_id.as_str());
     let fields = json!({
         "status": status, "file_id": logged_id, "content_type": header_str(header::CONTENT_TYPE),
         "bytes": seen.bytes, "authorization": headers.contains_key(header::AUTHORIZATION),
         "origin": header_str(header::ORIGIN), "completed": seen.completed, "error_code": code,
     });
-    events::log(state.db(), "put", None, logged_id, fields);
+    events::log(state.db(), "put", None, logged_id, LostAnswer::mark(lost, fields));
+    if let Some(lost) = lost {
+        return faults::lose_answer(&state, "put", lost, Ctx { file_id: logged_id, kill, ..Ctx::default() }).await;
+    }
     match res {
         Ok(etag) => {
             let mut resp = StatusCode::OK.into_response();
