@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod options;
+pub mod outcome;
 pub mod plan;
 pub mod quality;
 pub mod resume;

@@ -1,6 +1,8 @@
 //! What survives a page reload mid-upload: for one customer, the document
 //! type and, per slot, the name, size and platform file id of each file
-//! already uploaded. Never file contents, never a token. Records expire.
+//! already uploaded, the session's idempotency-key prefix and whether the
+//! request carrying `id_file` went out unanswered. Never file contents,
+//! never a token (a key prefix is not a secret). Records expire.
 
 use crate::core::rules::{DocumentType, Slot};
 use serde::{Deserialize, Serialize};
@@ -38,6 +40,13 @@ pub struct ResumeRecord {
     pub document: Option<String>,
     /// Files already uploaded.
     pub files: Vec<SavedFile>,
+    /// The idempotency-key prefix of the session ([`crate::core::plan::idempotency_key`]).
+    #[serde(default)]
+    pub key_prefix: String,
+    /// The request carrying `id_file` was sent and its outcome is not
+    /// settled: a reload reads the customer's status before anything else.
+    #[serde(default)]
+    pub final_sent: bool,
 }
 
 impl ResumeRecord {
@@ -63,7 +72,14 @@ impl ResumeRecord {
                 files.push(file);
             }
         }
-        (!files.is_empty()).then(|| ResumeRecord { updated_ms: self.updated_ms, document: document.map(|d| d.as_str().into()), files })
+        let final_sent = self.final_sent && files.iter().any(|f| f.slot == Slot::IdFile.field());
+        (!files.is_empty()).then(|| ResumeRecord {
+            updated_ms: self.updated_ms,
+            document: document.map(|d| d.as_str().into()),
+            files,
+            key_prefix: self.key_prefix,
+            final_sent,
+        })
     }
 }
 
@@ -77,7 +93,7 @@ mod tests {
 
     #[test]
     fn records_expire() {
-        let record = ResumeRecord { updated_ms: 0.0, document: Some("passport".into()), files: vec![file("id_file")] };
+        let record = ResumeRecord { updated_ms: 0.0, document: Some("passport".into()), files: vec![file("id_file")], ..ResumeRecord::default() };
         assert!(record.clone().usable(RECORD_TTL_MS - 1.0).is_some());
         assert!(record.clone().usable(RECORD_TTL_MS).is_none());
         assert!(record.usable(-1.0).is_none(), "from the future");
@@ -89,18 +105,37 @@ mod tests {
             updated_ms: 0.0,
             document: Some("passport".into()),
             files: vec![file("id_file"), file("id_file"), file("id_file_back"), file("nonsense")],
+            ..ResumeRecord::default()
         };
         let usable = record.usable(1.0).unwrap();
         assert_eq!(usable.files, vec![file("id_file")]);
-        let national = ResumeRecord { updated_ms: 0.0, document: Some("national_id".into()), files: vec![file("liveness_check_file")] };
+        let national = ResumeRecord { updated_ms: 0.0, document: Some("national_id".into()), files: vec![file("liveness_check_file")], ..ResumeRecord::default() };
         assert_eq!(national.usable(1.0).unwrap().document, None);
     }
 
     #[test]
     fn round_trips_through_json() {
-        let record = ResumeRecord { updated_ms: 5.0, document: Some("drivers_license".into()), files: vec![file("id_file_back")] };
+        let record = ResumeRecord {
+            updated_ms: 5.0,
+            document: Some("drivers_license".into()),
+            files: vec![file("id_file_back"), file("id_file")],
+            key_prefix: "0f1e".into(),
+            final_sent: true,
+        };
         let text = serde_json::to_string(&record).unwrap();
         assert!(!text.contains("token"));
         assert_eq!(serde_json::from_str::<ResumeRecord>(&text).unwrap(), record);
+        let older = r#"{"updated_ms": 5.0, "document": null, "files": []}"#;
+        assert_eq!(serde_json::from_str::<ResumeRecord>(older).unwrap().key_prefix, "", "records from before keys were kept");
+    }
+
+    #[test]
+    fn an_unsettled_request_survives_only_with_its_id_file() {
+        let record = ResumeRecord { updated_ms: 0.0, files: vec![file("id_file")], key_prefix: "k".into(), final_sent: true, ..ResumeRecord::default() };
+        let usable = record.clone().usable(1.0).unwrap();
+        assert!(usable.final_sent);
+        assert_eq!(usable.key_prefix, "k");
+        let without_id = ResumeRecord { files: vec![file("liveness_check_file")], ..record };
+        assert!(!without_id.usable(1.0).unwrap().final_sent);
     }
 }

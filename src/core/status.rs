@@ -38,6 +38,20 @@ impl Verification {
     }
 }
 
+impl Verification {
+    /// The state for a platform `verification_status`: `since_ms` is when
+    /// it was submitted (for `pending`), `reason` why it was rejected.
+    /// `not_started` and unknown statuses give `None`.
+    pub fn from_status(status: &str, since_ms: f64, reason: Option<String>) -> Option<Verification> {
+        match status {
+            "pending" => Some(Verification::Pending { since_ms }),
+            "verified" => Some(Verification::Verified),
+            "rejected" => Some(Verification::Rejected { reason }),
+            _ => None,
+        }
+    }
+}
+
 /// How long a pending verification has been waiting, in plain stages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PendingStage {
@@ -144,6 +158,18 @@ mod tests {
         assert_eq!(next_change_in(0.0, HOUR), Some(HOUR));
         assert_eq!(next_change_in(0.0, 3.0 * HOUR), Some(2.0 * HOUR));
         assert_eq!(next_change_in(0.0, 6.0 * HOUR), None);
+    }
+
+    #[test]
+    fn platform_statuses_map_to_states() {
+        assert_eq!(Verification::from_status("pending", 5.0, None), Some(Verification::Pending { since_ms: 5.0 }));
+        assert_eq!(Verification::from_status("verified", 5.0, None), Some(Verification::Verified));
+        assert_eq!(
+            Verification::from_status("rejected", 5.0, Some("blurry".into())),
+            Some(Verification::Rejected { reason: Some("blurry".into()) })
+        );
+        assert_eq!(Verification::from_status("not_started", 5.0, None), None);
+        assert_eq!(Verification::from_status("paused", 5.0, None), None);
     }
 
     #[test]

@@ -1,15 +1,17 @@
 //! Runs one submission: executes the plan's commands (presign, PUT, files
-//! request, timers, aborts) and feeds their results back as events. All
-//! ordering decisions live in [`crate::core::plan`]; this file only moves
-//! data. Dropping a [`Flow`] aborts everything it started.
+//! request, status read, timers, aborts) and feeds their results back as
+//! events. All ordering and settling decisions live in
+//! [`crate::core::plan`]; this file only moves data. Dropping a [`Flow`]
+//! aborts everything it started.
 
 use crate::core::api::{Failure, PresignRequest};
-use crate::core::plan::{Command, Event, Known, Outcome, SelectionId, Submission};
+use crate::core::plan::{Command, Event, Known, Outcome, SelectionId, Submission, Wake};
 use crate::core::retry::RetryPolicy;
 use crate::core::rules::{DocumentType, Slot};
+use crate::core::settle::CustomerStatus;
 use crate::core::validate::display_name;
 use crate::web::api::Api;
-use crate::web::js::{now_ms, random_seed, sleep, uuid};
+use crate::web::js::{now_ms, random_seed, sleep};
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures::future::{AbortHandle, Abortable, LocalBoxFuture};
 use std::future::Future;
@@ -61,12 +63,27 @@ pub enum FlowUpdate {
         /// The platform's id for it.
         file_id: String,
     },
+    /// A step failed and will be retried after a pause: for one file, or
+    /// for a files request (`slot` is `None`).
+    Retrying {
+        /// The file's slot, if the step was for one file.
+        slot: Option<Slot>,
+        /// What failed.
+        failure: Failure,
+    },
+    /// The request carrying `id_file` went out: from now on the outcome
+    /// must be settled, even after a reload.
+    FinalSent,
+    /// The answer of that request was lost: its outcome is being read.
+    Settling,
     /// The submission ended.
     Finished {
         /// How.
         outcome: Outcome,
         /// Files now on the platform, to reuse on a later submission.
         known: Vec<(Slot, SelectionId, Known)>,
+        /// Files whose platform ids were refused: to choose again.
+        refused: Vec<(Slot, SelectionId)>,
     },
 }
 
@@ -89,17 +106,22 @@ impl Drop for Flow {
 }
 
 impl Flow {
-    /// Starts a submission of `entries` for `document`.
+    /// Starts a submission of `entries` for `document`. `key_prefix` is
+    /// the customer session's idempotency-key prefix; `before` the
+    /// customer's status read before, if any.
     pub fn start(
         api: Rc<Api>,
         document: DocumentType,
         entries: Vec<FileEntry>,
         known: Vec<(SelectionId, Known)>,
+        session: (String, Option<CustomerStatus>),
         update: Callback<FlowUpdate>,
     ) -> Flow {
         let (tx, rx) = unbounded();
         let chosen: Vec<(Slot, SelectionId)> = entries.iter().map(|e| (e.slot, e.selection)).collect();
-        let submission = Submission::new(&chosen, &known, uuid(), RetryPolicy::default(), random_seed());
+        let (key_prefix, before) = session;
+        let submission = Submission::new(&chosen, &known, key_prefix, RetryPolicy::default(), random_seed())
+            .with_status_before(before);
         let files = entries;
         let final_sent = Rc::new(Cell::new(false));
         let driver = Driver {
@@ -111,6 +133,7 @@ impl Flow {
             tasks: Tasks::default(),
             submission,
             final_sent: final_sent.clone(),
+            last_failure: None,
         };
         let (abort, registration) = AbortHandle::new_pair();
         spawn_local(async move {
@@ -160,6 +183,8 @@ struct Driver {
     tasks: Tasks,
     submission: Submission,
     final_sent: Rc<Cell<bool>>,
+    /// The last failure reported, to say why a step is being retried.
+    last_failure: Option<Failure>,
 }
 
 impl Driver {
@@ -171,8 +196,12 @@ impl Driver {
         while let Some(input) = rx.next().await {
             let commands = match input {
                 Input::Event(event) => {
-                    if let Event::PutDone { slot, selection } = &event {
-                        self.tasks.take((*slot, *selection));
+                    match &event {
+                        Event::PutDone { slot, selection } => drop(self.tasks.take((*slot, *selection))),
+                        Event::PresignFailed { failure, .. } | Event::PutFailed { failure, .. } | Event::FilesFailed { failure, .. } => {
+                            self.last_failure = Some(failure.clone());
+                        }
+                        _ => {}
                     }
                     self.submission.handle(event)
                 }
@@ -222,8 +251,8 @@ impl Driver {
                     }
                 }
                 Command::SendFiles(call) => {
-                    if call.carries_id_file() {
-                        self.final_sent.set(true);
+                    if call.carries_id_file() && !self.final_sent.replace(true) {
+                        self.update.emit(FlowUpdate::FinalSent);
                     }
                     let api = self.api.clone();
                     self.spawn_other(async move {
@@ -233,10 +262,31 @@ impl Driver {
                         }
                     });
                 }
-                Command::Sleep { wake, ms } => self.spawn_other(async move {
-                    sleep(ms).await;
-                    Event::Woke(wake)
-                }),
+                Command::ReadCustomer => {
+                    self.update.emit(FlowUpdate::Settling);
+                    let api = self.api.clone();
+                    self.spawn_other(async move {
+                        let read = api.customer().await.map(|customer| CustomerStatus {
+                            verification_status: customer.verification_status,
+                            submitted_at: customer.submitted_at,
+                        });
+                        Event::CustomerRead(read)
+                    });
+                }
+                Command::Sleep { wake, ms } => {
+                    let slot = match wake {
+                        Wake::Job(slot, _) => Some(Some(slot)),
+                        Wake::Files(_) => Some(None),
+                        Wake::Read => None,
+                    };
+                    if let (Some(slot), Some(failure)) = (slot, self.last_failure.clone()) {
+                        self.update.emit(FlowUpdate::Retrying { slot, failure });
+                    }
+                    self.spawn_other(async move {
+                        sleep(ms).await;
+                        Event::Woke(wake)
+                    });
+                }
                 Command::Finish(outcome) => {
                     let known = Slot::ALL
                         .into_iter()
@@ -245,7 +295,8 @@ impl Driver {
                             Some((slot, selection, Known { file_id: file_id.to_owned(), accepted }))
                         })
                         .collect();
-                    self.update.emit(FlowUpdate::Finished { outcome, known });
+                    let refused = self.submission.refused_files().to_vec();
+                    self.update.emit(FlowUpdate::Finished { outcome, known, refused });
                     return true;
                 }
             }
@@ -301,16 +352,4 @@ impl Driver {
         });
         handle
     }
-}
-
-/// The message shown when a submission stops, naming the file and cause.
-pub fn stop_message(slot: Option<Slot>, failure: &Failure, document: Option<DocumentType>) -> String {
-    let what = match slot {
-        Some(slot) => format!("\u{201c}{}\u{201d} could not be uploaded", slot.label(document)),
-        None => "Your documents could not be submitted".into(),
-    };
-    format!(
-        "{what}: {}. Nothing was sent for verification. Check your connection and submit again; files already uploaded won't be sent twice.",
-        failure.explain()
-    )
 }

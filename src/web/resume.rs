@@ -51,6 +51,8 @@ fn to_js(record: &ResumeRecord) -> JsValue {
         })
         .collect();
     set(&object, "files", files);
+    set(&object, "key_prefix", record.key_prefix.as_str());
+    set(&object, "final_sent", record.final_sent);
     object.into()
 }
 
@@ -69,5 +71,12 @@ fn from_js(value: &JsValue) -> Option<ResumeRecord> {
             })
         })
         .collect::<Option<Vec<_>>>()?;
-    Some(ResumeRecord { updated_ms: get_number(value, "updated_ms")?, document: get_string(value, "document"), files })
+    let final_sent = js_sys::Reflect::get(value, &"final_sent".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+    Some(ResumeRecord {
+        updated_ms: get_number(value, "updated_ms")?,
+        document: get_string(value, "document"),
+        files,
+        key_prefix: get_string(value, "key_prefix").unwrap_or_default(),
+        final_sent,
+    })
 }

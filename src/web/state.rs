@@ -2,9 +2,11 @@
 //! [`Action`], and a late update for a replaced file is ignored because
 //! it carries the old [`SelectionId`].
 
+use crate::core::outcome::{refused_file_text, retrying_text, SETTLING_TEXT};
 use crate::core::plan::{Known, Outcome, SelectionId};
 use crate::core::resume::{ResumeRecord, SavedFile};
 use crate::core::rules::{DocumentType, Slot};
+use crate::core::settle::CustomerStatus;
 use crate::core::status::Verification;
 use crate::core::validate::FileFacts;
 use crate::web::flow::FlowUpdate;
@@ -104,6 +106,9 @@ pub enum Stage {
     Submitting,
     /// `id_file` was accepted: verification is under way or done.
     Submitted,
+    /// `id_file` was sent but whether it arrived is unknown: the files are
+    /// locked and the only action is to check again with the same request.
+    Unconfirmed,
     /// The widget can't be used for this customer (business, not found).
     Refused,
 }
@@ -116,6 +121,7 @@ impl Stage {
             Stage::Editing => "editing",
             Stage::Submitting => "submitting",
             Stage::Submitted => "submitted",
+            Stage::Unconfirmed => "unconfirmed",
             Stage::Refused => "refused",
         }
     }
@@ -136,11 +142,19 @@ pub struct FormState {
     pub verification: Verification,
     /// Files already on the platform, by selection.
     pub known: Vec<(SelectionId, Known)>,
+    /// The idempotency-key prefix of this customer's session, kept across
+    /// reloads so a repeated request carries the same key.
+    pub key_prefix: String,
+    /// Whether the request carrying `id_file` was sent and its outcome is
+    /// not settled yet.
+    pub final_sent: bool,
+    /// The customer's status as read before submitting, if it was.
+    pub before: Option<CustomerStatus>,
 }
 
 impl FormState {
-    /// A fresh form.
-    pub fn new(stage: Stage) -> FormState {
+    /// A fresh form for a session whose idempotency keys start with `key_prefix`.
+    pub fn new(stage: Stage, key_prefix: String) -> FormState {
         FormState {
             document: None,
             slots: crate::core::rules::Slot::ALL.into_iter().map(|s| (s, SlotState::default())).collect(),
@@ -148,6 +162,9 @@ impl FormState {
             message: None,
             verification: Verification::NotStarted,
             known: Vec::new(),
+            key_prefix,
+            final_sent: false,
+            before: None,
         }
     }
 
@@ -156,6 +173,10 @@ impl FormState {
     /// and the plan never uploads them again. Selections are numbered from 1.
     pub fn restore(mut self, record: ResumeRecord) -> FormState {
         self.document = record.document.as_deref().and_then(|d| DocumentType::parse(d).ok());
+        if !record.key_prefix.is_empty() {
+            self.key_prefix = record.key_prefix;
+        }
+        self.final_sent = record.final_sent;
         for (selection, file) in (1..).zip(record.files) {
             let Some(slot) = Slot::from_field(&file.slot) else { continue };
             let facts = FileFacts { name: file.name, size: file.size, last_modified: 0, kind: None };
@@ -200,7 +221,13 @@ impl FormState {
                 })
             })
             .collect();
-        ResumeRecord { updated_ms: 0.0, document: self.document.map(|d| d.as_str().into()), files }
+        ResumeRecord {
+            updated_ms: 0.0,
+            document: self.document.map(|d| d.as_str().into()),
+            files,
+            key_prefix: self.key_prefix.clone(),
+            final_sent: self.final_sent,
+        }
     }
 
     /// The slot's state.
@@ -222,8 +249,12 @@ impl FormState {
     }
 
     fn remember(&mut self, selection: SelectionId, file: Known) {
-        self.known.retain(|(s, _)| *s != selection);
+        self.forget(selection);
         self.known.push((selection, file));
+    }
+
+    fn forget(&mut self, selection: SelectionId) {
+        self.known.retain(|(s, _)| *s != selection);
     }
 
     fn is_current(&self, slot: Slot, selection: SelectionId) -> bool {
@@ -276,9 +307,11 @@ pub enum Action {
     Submitting,
     /// The running submission reported.
     Flow(FlowUpdate),
-    /// The submission stopped with this message (on the form, and on the
+    /// The submission ended with this message (on the form, and on the
     /// file's slot when one file failed).
     Stopped(Notice, Option<Slot>),
+    /// The customer's status was read before submitting.
+    StatusBefore(CustomerStatus),
     /// A file changed mid-submission: the submission was cancelled.
     Interrupted,
     /// New verification state (host's `setStatus`, polling, or load).
@@ -305,6 +338,11 @@ impl Reducible for FormState {
                 next.message = None;
             }
             Action::Choose { slot, chosen, checking, notice } => {
+                // Choices are numbered in order, but their checks finish in
+                // any order: an older choice never replaces a newer one.
+                if next.slot(slot).chosen.as_ref().is_some_and(|c| c.selection > chosen.selection) {
+                    return self;
+                }
                 let state = next.slot_mut(slot);
                 state.phase = if checking { SlotPhase::Checking } else { SlotPhase::Ready };
                 state.chosen = Some(chosen);
@@ -344,8 +382,8 @@ impl Reducible for FormState {
                 clear_attempt_notices(&mut next);
             }
             Action::Flow(update) => return reduce_flow(self, next, update),
+            Action::StatusBefore(status) => next.before = Some(status),
             Action::Stopped(notice, slot) => {
-                next.stage = Stage::Editing;
                 if let Some(slot) = slot {
                     next.slot_mut(slot).attempt_notice = Some(notice.clone());
                 }
@@ -394,27 +432,57 @@ fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> R
             }
             let percent = if total > 0.0 { ((sent / total) * 100.0).clamp(0.0, 99.0) as u8 } else { 0 };
             let state = next.slot_mut(slot);
-            if state.phase == SlotPhase::Uploading(percent) {
+            let retrying = state.attempt_notice.as_ref().is_some_and(|n| n.code == "retrying");
+            if state.phase == SlotPhase::Uploading(percent) && !retrying {
                 return old;
             }
             state.phase = SlotPhase::Uploading(percent);
+            if retrying {
+                state.attempt_notice = None;
+            }
         }
         FlowUpdate::Uploaded { slot, selection, file_id } => {
             if !next.is_current(slot, selection) {
                 return old;
             }
-            next.slot_mut(slot).phase = SlotPhase::Uploaded;
+            let state = next.slot_mut(slot);
+            state.phase = SlotPhase::Uploaded;
+            state.attempt_notice = None;
             next.remember(selection, Known { file_id, accepted: false });
         }
-        FlowUpdate::Finished { outcome, known } => {
+        FlowUpdate::Retrying { slot: Some(slot), failure } => {
+            next.slot_mut(slot).attempt_notice = Some(Notice::warning("retrying", retrying_text(&failure)));
+        }
+        FlowUpdate::Retrying { slot: None, failure } => next.message = Some(Notice::warning("retrying", retrying_text(&failure))),
+        FlowUpdate::FinalSent => next.final_sent = true,
+        FlowUpdate::Settling => next.message = Some(Notice::warning("settling", SETTLING_TEXT)),
+        FlowUpdate::Finished { outcome, known, refused } => {
             for (slot, selection, file) in known {
                 if next.is_current(slot, selection) {
                     next.remember(selection, file);
                 }
             }
+            for (slot, selection) in refused {
+                next.forget(selection);
+                let restored = next.slot(slot).chosen.as_ref().is_some_and(|c| c.selection == selection && c.content_type.is_empty());
+                if restored {
+                    *next.slot_mut(slot) = SlotState {
+                        attempt_notice: Some(Notice::error("file_refused", refused_file_text(slot, next.document))),
+                        ..SlotState::default()
+                    };
+                } else if next.is_current(slot, selection) {
+                    next.slot_mut(slot).phase = SlotPhase::Ready;
+                }
+            }
+            next.message = None;
+            next.final_sent = matches!(outcome, Outcome::Unconfirmed { .. });
             match outcome {
-                Outcome::Completed => next.stage = Stage::Submitted,
-                Outcome::Cancelled | Outcome::Stopped { .. } => {
+                Outcome::Completed | Outcome::Confirmed => next.stage = Stage::Submitted,
+                Outcome::Unconfirmed { .. } => {
+                    next.stage = Stage::Unconfirmed;
+                    reset_progress(&mut next);
+                }
+                Outcome::Cancelled | Outcome::Stopped { .. } | Outcome::NotStarted { .. } => {
                     next.stage = Stage::Editing;
                     reset_progress(&mut next);
                 }

@@ -4,16 +4,18 @@
 //! a [`Flow`] on submit.
 
 use crate::core::options::{Options, QualityGate};
+use crate::core::outcome::outcome_message;
 use crate::core::plan::{Outcome, SelectionId};
 use crate::core::retry::{RetryDecision, RetryPolicy};
+use crate::core::settle::{verdict, CustomerStatus, Verdict};
 use crate::core::rules::{slot_required, slot_visible, CustomerType, DocumentType, Slot};
 use crate::core::sniff::FileKind;
 use crate::core::status::Verification;
 use crate::core::validate::{check_file, check_form, FileFacts, Problem};
 use crate::web::api::Api;
 use crate::web::components::{FileSlot, StatusPanel};
-use crate::web::flow::{stop_message, FileEntry, Flow, FlowUpdate};
-use crate::web::js::{now_ms, sleep};
+use crate::web::flow::{FileEntry, Flow, FlowUpdate};
+use crate::web::js::{now_ms, sleep, uuid};
 use crate::web::prepare::{check_photo, file_facts};
 use crate::web::resume;
 use crate::web::state::{Action, Chosen, FormState, Notice, SlotPhase, Stage};
@@ -102,16 +104,22 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     };
     let customer_id = props.options.customer_id.clone();
     let state = use_reducer(move || {
-        let mut s = FormState::new(initial.clone());
+        let mut s = FormState::new(initial.clone(), uuid());
         if initial == Stage::Refused {
             s.message = Some(business_notice());
         } else if let Some(record) = resume::load(&customer_id) {
             s = s.restore(record);
+            if s.final_sent {
+                // The last visit sent id_file without learning the outcome:
+                // read it before anything else.
+                s.stage = Stage::Loading;
+                s.message = Some(Notice::warning("settling", crate::core::outcome::SETTLING_TEXT));
+            }
         }
         s
     });
     let api = use_memo((props.options.clone(), props.tokens.clone()), |(options, tokens)| {
-        Rc::new(Api::new(&options.api_base, &options.customer_id, Tokens::new(tokens.clone())))
+        Rc::new(Api::new(&options.api_base, &options.customer_id, Tokens::new(tokens.clone())).with_stall_timeout(options.stall_timeout_ms))
     });
     let flow: Rc<RefCell<Option<Flow>>> = use_mut_ref(|| None);
     // Unmounting (`destroy()`) aborts the running submission. The flow's own
@@ -137,14 +145,17 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     }
 
     // Refuse business customers, or read the customer first when the host
-    // did not say what type it is.
+    // did not say what type it is, or when a reload must settle whether
+    // the last visit's id_file request took effect.
     {
-        let (state, api, on_error) = (state.dispatcher(), (*api).clone(), props.on_error.clone());
+        let (api, props_now) = ((*api).clone(), props.clone());
+        let settle = state.final_sent && state.stage == Stage::Loading;
+        let load = LoadCustomer { dispatch: state.dispatcher(), settle, state: state.clone() };
         use_effect_with(props.options.customer_type, move |customer_type| {
             match customer_type {
-                Some(CustomerType::Business) => on_error.emit(error_of(&business_notice(), None)),
-                Some(CustomerType::Individual) => {}
-                None => spawn_local(load_customer(api, state, on_error)),
+                Some(CustomerType::Business) => props_now.on_error.emit(error_of(&business_notice(), None)),
+                Some(CustomerType::Individual) if !load.settle => {}
+                _ => spawn_local(load_customer(api, load, props_now)),
             }
         });
     }
@@ -202,9 +213,9 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     // on its way (then the change is ignored: verification has started).
     // Returns whether the change may go ahead.
     let interrupt = {
-        let (flow, dispatch) = (flow.clone(), state.dispatcher());
+        let (flow, dispatch, unconfirmed) = (flow.clone(), state.dispatcher(), state.stage == Stage::Unconfirmed);
         move || -> bool {
-            if flow.borrow().as_ref().is_some_and(Flow::final_request_sent) {
+            if unconfirmed || flow.borrow().as_ref().is_some_and(Flow::final_request_sent) {
                 return false;
             }
             if let Some(running) = flow.borrow_mut().take() {
@@ -282,6 +293,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     };
 
     let busy = state.stage == Stage::Submitting;
+    let unconfirmed = state.stage == Stage::Unconfirmed;
     let locked = matches!(state.stage, Stage::Submitting | Stage::Submitted | Stage::Refused | Stage::Loading);
     let document = state.document;
     let show_form = !matches!(state.stage, Stage::Refused | Stage::Submitted);
@@ -291,7 +303,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                 <form class="kyc-form" novalidate=true onsubmit={on_submit}>
                     <div class="kyc-field">
                         <label for="kyc-doc-type" class="kyc-label">{ "Identity document" }</label>
-                        <select id="kyc-doc-type" class="kyc-select" data-testid="doc-type" disabled={locked} onchange={on_document}>
+                        <select id="kyc-doc-type" class="kyc-select" data-testid="doc-type" disabled={locked || unconfirmed} onchange={on_document}>
                             <option value="" selected={document.is_none()}>{ "Choose a document\u{2026}" }</option>
                             { for DocumentType::ALL.iter().map(|d| html! {
                                 <option value={d.as_str()} selected={document == Some(*d)}>{ d.label() }</option>
@@ -306,13 +318,13 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                             document={document}
                             state={state.slot(*slot).clone()}
                             required={slot_required(document, *slot, props.options.requirements)}
-                            disabled={matches!(state.stage, Stage::Submitted | Stage::Refused | Stage::Loading)}
+                            disabled={matches!(state.stage, Stage::Submitted | Stage::Refused | Stage::Loading | Stage::Unconfirmed)}
                             on_choose={on_choose.clone()}
                             on_remove={on_remove.clone()}
                         />
                     }) }
                     <button type="submit" class="kyc-submit" data-testid="submit" disabled={locked} aria-busy={busy.to_string()}>
-                        { if busy { "Uploading\u{2026}" } else { "Submit documents" } }
+                        { if busy { "Uploading\u{2026}" } else if unconfirmed { "Check again" } else { "Submit documents" } }
                     </button>
                 </form>
             }
@@ -327,52 +339,111 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     }
 }
 
-async fn load_customer(api: Rc<Api>, state: UseReducerDispatcher<FormState>, on_error: Callback<WidgetError>) {
+/// What [`load_customer`] needs besides the API and the props.
+struct LoadCustomer {
+    dispatch: UseReducerDispatcher<FormState>,
+    /// The form as it was restored (its files, for `onSubmitted`).
+    state: UseReducerHandle<FormState>,
+    /// Whether the read must settle an `id_file` request left unanswered.
+    settle: bool,
+}
+
+/// Reads the customer (retrying transient failures as the core policy
+/// says, honouring `Retry-After`): refuses business customers, shows a
+/// verification already under way, and settles the last visit's
+/// unanswered `id_file` request.
+async fn load_customer(api: Rc<Api>, load: LoadCustomer, props: KycUploadProps) {
+    let LoadCustomer { dispatch, state, settle } = load;
     let policy = RetryPolicy::default();
     let mut attempt = 0;
-    loop {
+    let customer = loop {
         attempt += 1;
         match api.customer().await {
-            Ok(customer) if customer.kind == "business" => {
-                state.dispatch(Action::Refuse(business_notice()));
-                on_error.emit(error_of(&business_notice(), None));
-                return;
-            }
-            Ok(customer) => {
-                state.dispatch(Action::Ready);
-                if let Some(v) = verification_of(&customer) {
-                    state.dispatch(Action::Verification(v));
-                }
-                return;
-            }
+            Ok(customer) => break customer,
             Err(failure) => {
-                if let (true, RetryDecision::After(ms)) =
-                    (failure.is_retryable(), policy.decide(attempt, None, js_sys::Math::random()))
-                {
+                if let RetryDecision::After(ms) = policy.after_failure(attempt, &failure, js_sys::Math::random()) {
                     sleep(ms).await;
                     continue;
                 }
-                let notice = Notice::error(
-                    failure.code(),
-                    format!("We couldn't load your verification details: {}. Reload the page to try again.", failure.explain()),
-                );
-                on_error.emit(error_of(&notice, None));
-                state.dispatch(Action::Refuse(notice));
+                if settle {
+                    let outcome = Outcome::Unconfirmed { failure };
+                    end_with(&dispatch, &props, outcome, None);
+                } else {
+                    let notice = Notice::error(
+                        failure.code(),
+                        format!("We couldn't load your verification details: {}. Reload the page to try again.", failure.explain()),
+                    );
+                    props.on_error.emit(error_of(&notice, None));
+                    dispatch.dispatch(Action::Refuse(notice));
+                }
                 return;
             }
         }
+    };
+    if customer.kind == "business" {
+        dispatch.dispatch(Action::Refuse(business_notice()));
+        props.on_error.emit(error_of(&business_notice(), None));
+        return;
+    }
+    let status = CustomerStatus { verification_status: customer.verification_status.clone(), submitted_at: customer.submitted_at.clone() };
+    let verification = verification_of(&customer);
+    if settle {
+        let started = verdict(&status, None) == Some(Verdict::Started);
+        let outcome = if started { Outcome::Confirmed } else { Outcome::Cancelled };
+        dispatch.dispatch(Action::Flow(FlowUpdate::Finished { outcome, known: vec![], refused: vec![] }));
+        if started {
+            let files = Slot::ALL
+                .into_iter()
+                .filter_map(|slot| {
+                    let chosen = state.slot(slot).chosen.as_ref()?;
+                    Some((slot, state.known_file(chosen.selection)?.file_id.clone()))
+                })
+                .collect();
+            let submitted_at_ms = verification_since(&verification);
+            props.on_submitted.emit(SubmittedInfo { customer_id: props.options.customer_id.clone(), files, submitted_at_ms });
+        } else {
+            dispatch.dispatch(Action::Problems {
+                form: Some(Notice::warning(
+                    "not_submitted",
+                    "Your documents have not been submitted for verification yet. Submit them when you are ready.",
+                )),
+                slots: vec![],
+            });
+        }
+    } else {
+        dispatch.dispatch(Action::StatusBefore(status));
+    }
+    dispatch.dispatch(Action::Ready);
+    if let Some(v) = verification {
+        dispatch.dispatch(Action::Verification(v));
+    }
+}
+
+fn verification_since(verification: &Option<Verification>) -> f64 {
+    match verification {
+        Some(Verification::Pending { since_ms }) => *since_ms,
+        _ => now_ms(),
     }
 }
 
 fn verification_of(customer: &crate::core::api::Customer) -> Option<Verification> {
-    match customer.verification_status.as_str() {
-        "pending" => {
-            let since = customer.submitted_at.as_deref().map(js_sys::Date::parse).filter(|t| t.is_finite());
-            Some(Verification::Pending { since_ms: since.unwrap_or_else(now_ms) })
-        }
-        "verified" => Some(Verification::Verified),
-        "rejected" => Some(Verification::Rejected { reason: customer.rejection_reason.clone() }),
+    let since_ms = customer.submitted_at.as_deref().map(js_sys::Date::parse).filter(|t| t.is_finite());
+    Verification::from_status(&customer.verification_status, since_ms.unwrap_or_else(now_ms), customer.rejection_reason.clone())
+}
+
+/// Ends a submission (or a settling read) that did not submit: the form
+/// takes the outcome, then shows its message and tells the host.
+fn end_with(dispatch: &UseReducerDispatcher<FormState>, props: &KycUploadProps, outcome: Outcome, document: Option<DocumentType>) {
+    let message = outcome_message(&outcome, document);
+    let slot = match &outcome {
+        Outcome::Stopped { slot, .. } => *slot,
         _ => None,
+    };
+    dispatch.dispatch(Action::Flow(FlowUpdate::Finished { outcome, known: vec![], refused: vec![] }));
+    if let Some(message) = message {
+        let notice = Notice { code: message.code, text: message.text, blocking: message.blocking };
+        props.on_error.emit(error_of(&notice, slot));
+        dispatch.dispatch(Action::Stopped(notice, slot));
     }
 }
 
@@ -408,7 +479,7 @@ fn submit(
 ) {
     // The flow slot is the guard against double submission: it is set
     // synchronously, before any re-render could disable the button.
-    if flow.borrow().is_some() || state.stage != Stage::Editing {
+    if flow.borrow().is_some() || !matches!(state.stage, Stage::Editing | Stage::Unconfirmed) {
         return;
     }
     let document = state.document;
@@ -454,7 +525,8 @@ fn submit(
     let known = state.known.clone();
     let update = flow_updates(state.dispatcher(), flow.clone(), props.clone(), document);
     state.dispatch(Action::Submitting);
-    *flow.borrow_mut() = Some(Flow::start(api.clone(), document, entries, known, update));
+    let session = (state.key_prefix.clone(), state.before.clone());
+    *flow.borrow_mut() = Some(Flow::start(api.clone(), document, entries, known, session, update));
 }
 
 fn flow_updates(
@@ -468,33 +540,31 @@ fn flow_updates(
             FlowUpdate::Progress { slot, sent, total, .. } => {
                 props.on_progress.emit(ProgressInfo { slot: *slot, loaded: *sent, total: *total });
             }
-            FlowUpdate::Uploaded { .. } => {}
-            FlowUpdate::Finished { outcome, known } => {
+            FlowUpdate::Finished { outcome, known, .. } => {
                 // Dropping the finished flow frees its tasks.
                 let _ = flow.borrow_mut().take();
-                match outcome {
-                    Outcome::Completed => {
-                        let submitted_at_ms = now_ms();
-                        let files = known.iter().map(|(slot, _, k)| (*slot, k.file_id.clone())).collect();
-                        props.on_submitted.emit(SubmittedInfo {
-                            customer_id: props.options.customer_id.clone(),
-                            files,
-                            submitted_at_ms,
-                        });
-                        dispatch.dispatch(Action::Flow(update.clone()));
-                        dispatch.dispatch(Action::Verification(Verification::Pending { since_ms: submitted_at_ms }));
-                        return;
-                    }
-                    Outcome::Stopped { slot, failure } => {
-                        let notice = Notice::error(failure.code(), stop_message(*slot, failure, Some(document)));
-                        props.on_error.emit(error_of(&notice, *slot));
-                        dispatch.dispatch(Action::Flow(update.clone()));
-                        dispatch.dispatch(Action::Stopped(notice, *slot));
-                        return;
-                    }
-                    Outcome::Cancelled => {}
+                if matches!(outcome, Outcome::Completed | Outcome::Confirmed) {
+                    let submitted_at_ms = now_ms();
+                    let files = known.iter().map(|(slot, _, k)| (*slot, k.file_id.clone())).collect();
+                    props.on_submitted.emit(SubmittedInfo { customer_id: props.options.customer_id.clone(), files, submitted_at_ms });
+                    dispatch.dispatch(Action::Flow(update.clone()));
+                    dispatch.dispatch(Action::Verification(Verification::Pending { since_ms: submitted_at_ms }));
+                    return;
                 }
+                let message = outcome_message(outcome, Some(document));
+                let slot = match outcome {
+                    Outcome::Stopped { slot, .. } => *slot,
+                    _ => None,
+                };
+                dispatch.dispatch(Action::Flow(update.clone()));
+                if let Some(message) = message {
+                    let notice = Notice { code: message.code, text: message.text, blocking: message.blocking };
+                    props.on_error.emit(error_of(&notice, slot));
+                    dispatch.dispatch(Action::Stopped(notice, slot));
+                }
+                return;
             }
+            _ => {}
         }
         dispatch.dispatch(Action::Flow(update));
     })
