@@ -1,6 +1,7 @@
 //! Checks made before any network traffic: per-file checks when a file is
 //! chosen, and form checks when the customer submits.
 
+use crate::core::options::QualityGate;
 use crate::core::rules::{slot_required, slot_visible, DocumentType, Requirements, Slot};
 use crate::core::sniff::{slot_accepts, FileKind};
 
@@ -165,6 +166,29 @@ pub fn check_form(
     (form, slots)
 }
 
+/// Whether and how a chosen file's photo is analysed: `None` when it is
+/// not (not a photo, or already refused), else the quality gate to apply.
+/// Proofs of address are only analysed to downscale an oversized photo
+/// (gate off); other slots get the configured gate, or are analysed with
+/// the gate off when it is off but the photo is too large.
+pub fn photo_gate(slot: Slot, facts: &FileFacts, refused: bool, gate: QualityGate, max_file_size: u64) -> Option<QualityGate> {
+    let is_photo = facts.kind.is_some_and(FileKind::is_image);
+    let gate = if slot == Slot::ProofOfAddress { QualityGate::Off } else { gate };
+    let analyse = !refused && is_photo && (gate != QualityGate::Off || facts.size > max_file_size);
+    analyse.then_some(gate)
+}
+
+/// The form-level message of a refused submit, as `(code, text)`: the
+/// first form problem, else a summary when some slots have problems, else
+/// `None` (the form may be sent).
+pub fn submit_summary(form: &[Problem], slot_problems: usize, document: Option<DocumentType>) -> Option<(String, String)> {
+    match form.first() {
+        Some(problem) => Some((problem.code().into(), problem.message(document))),
+        None if slot_problems > 0 => Some(("invalid_files".into(), "Some files need your attention before submitting.".into())),
+        None => None,
+    }
+}
+
 /// A file size for people: `512 B`, `34.5 KB`, `10 MB` (one decimal,
 /// dropped when zero). Integer arithmetic only: float formatting would add
 /// kilobytes to the wasm bundle.
@@ -277,5 +301,27 @@ mod tests {
         assert_eq!(human_size(512), "512 B");
         assert_eq!(human_size(10 << 20), "10 MB");
         assert_eq!(human_size(1536), "1.5 KB");
+    }
+
+    #[test]
+    fn which_photos_are_analysed() {
+        let photo = FileFacts { name: "a.jpg".into(), size: 100, last_modified: 0, kind: Some(FileKind::Jpeg) };
+        let pdf = FileFacts { kind: Some(FileKind::Pdf), ..photo.clone() };
+        let big = FileFacts { size: 1_000, ..photo.clone() };
+        assert_eq!(photo_gate(Slot::IdFile, &photo, false, QualityGate::Block, 500), Some(QualityGate::Block));
+        assert_eq!(photo_gate(Slot::IdFile, &photo, true, QualityGate::Block, 500), None, "already refused");
+        assert_eq!(photo_gate(Slot::IdFile, &pdf, false, QualityGate::Block, 500), None, "not a photo");
+        assert_eq!(photo_gate(Slot::IdFile, &photo, false, QualityGate::Off, 500), None);
+        assert_eq!(photo_gate(Slot::IdFile, &big, false, QualityGate::Off, 500), Some(QualityGate::Off), "downscale only");
+        assert_eq!(photo_gate(Slot::ProofOfAddress, &photo, false, QualityGate::Warn, 500), None);
+        assert_eq!(photo_gate(Slot::ProofOfAddress, &big, false, QualityGate::Warn, 500), Some(QualityGate::Off));
+    }
+
+    #[test]
+    fn submit_summary_names_the_first_problem() {
+        assert_eq!(submit_summary(&[], 0, None), None);
+        assert_eq!(submit_summary(&[], 2, None).unwrap().0, "invalid_files");
+        let (code, _) = submit_summary(&[Problem::DocumentTypeRequired], 1, None).unwrap();
+        assert_eq!(code, Problem::DocumentTypeRequired.code());
     }
 }

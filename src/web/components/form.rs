@@ -3,7 +3,7 @@
 //! everything before any request, refuses business customers, and starts
 //! a [`Flow`] on submit.
 
-use crate::core::options::{Options, QualityGate};
+use crate::core::options::Options;
 use crate::core::outcome::outcome_message;
 use crate::core::plan::{Outcome, SelectionId};
 use crate::core::retry::{RetryDecision, RetryPolicy};
@@ -11,7 +11,7 @@ use crate::core::settle::{verdict, CustomerStatus, Verdict};
 use crate::core::rules::{slot_required, slot_visible, CustomerType, DocumentType, Slot};
 use crate::core::sniff::FileKind;
 use crate::core::status::Verification;
-use crate::core::validate::{check_file, check_form, FileFacts, Problem};
+use crate::core::validate::{check_file, check_form, photo_gate, submit_summary, FileFacts, Problem};
 use crate::web::api::Api;
 use crate::web::components::{FileSlot, StatusPanel};
 use crate::web::flow::{FileEntry, Flow, FlowUpdate};
@@ -455,16 +455,12 @@ async fn choose_file(slot: Slot, file: File, selection: SelectionId, options: Rc
     let facts = file_facts(&file).await;
     let decodable = matches!(facts.kind, Some(FileKind::Jpeg | FileKind::Png | FileKind::Webp));
     let problem = check_file(slot, &facts, options.max_file_size, decodable).err();
-    let is_photo = facts.kind.is_some_and(FileKind::is_image);
-    let analyse = problem.is_none()
-        && is_photo
-        && ((options.quality_gate != QualityGate::Off && slot != Slot::ProofOfAddress) || facts.size > options.max_file_size);
+    let gate = photo_gate(slot, &facts, problem.is_some(), options.quality_gate, options.max_file_size);
     let content_type = facts.kind.map(|k| k.mime()).unwrap_or("application/octet-stream").to_owned();
     let notice = problem.map(|p| Notice::error(p.code(), p.message(None)));
     let chosen = Chosen { selection, facts, upload: file.clone().into(), content_type, note: None };
-    dispatch.dispatch(Action::Choose { slot, chosen, checking: analyse, notice });
-    if analyse {
-        let gate = if slot == Slot::ProofOfAddress { QualityGate::Off } else { options.quality_gate };
+    dispatch.dispatch(Action::Choose { slot, chosen, checking: gate.is_some(), notice });
+    if let Some(gate) = gate {
         let check = check_photo(&file, options.max_file_size, gate).await;
         dispatch.dispatch(Action::Checked { slot, selection, replacement: check.replacement, note: check.note, notice: check.notice });
     }
@@ -507,10 +503,8 @@ fn submit(
             }
         }
     }
-    let form = form.into_iter().next().map(|p| Notice::error(p.code(), p.message(document)));
-    if form.is_some() || !slot_notices.is_empty() {
-        let summary = form.clone().unwrap_or_else(|| Notice::error("invalid_files", "Some files need your attention before submitting."));
-        state.dispatch(Action::Problems { form: Some(summary), slots: slot_notices });
+    if let Some((code, text)) = submit_summary(&form, slot_notices.len(), document) {
+        state.dispatch(Action::Problems { form: Some(Notice::error(&code, text)), slots: slot_notices });
         return;
     }
     let Some(document) = document else { return };
