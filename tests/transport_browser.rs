@@ -302,6 +302,50 @@ async fn dropping_an_upload_aborts_it() {
     assert_eq!(log.iter().filter(|e| is_ours(e)).count(), 1, "{log:#?}");
 }
 
+#[wasm_bindgen_test]
+async fn a_stalled_upload_is_abandoned_and_the_retry_completes() {
+    // Bigger than the socket buffers: while the storage waits, the upload
+    // stops moving after the first megabytes, so the abandoned PUT is
+    // visibly incomplete in the log.
+    const SIZE: usize = 16 * 1024 * 1024;
+    const LATENCY_MS: u64 = 4_000;
+    set_faults(json!([])).await;
+    let customer = new_customer("stall").await;
+    let (source, _) = tokens_after_bogus(0);
+    let api = api_for(&customer, source).with_stall_timeout(1_000);
+    let upload = api.presign(&presign_request(Slot::ProofOfAddress, SIZE)).await.expect("presign");
+    let blob = jpeg_blob(SIZE);
+    let since = last_seq().await;
+    set_faults(json!([{"route": "put", "probability": 1, "count": 1, "action": {"type": "latency", "ms": LATENCY_MS}}])).await;
+
+    let started = js_sys::Date::now();
+    let progress = Rc::new(RefCell::new(Vec::new()));
+    let sink = progress.clone();
+    let first = api.put(&upload, &blob, Box::new(move |sent, total| sink.borrow_mut().push((sent, total)))).await;
+    let abandoned_after = js_sys::Date::now() - started;
+    assert_eq!(first, Err(Failure::Transient { retry_after_ms: None, reason: "stalled".into() }));
+    assert!((1_000.0..3_000.0).contains(&abandoned_after), "abandoned after {abandoned_after} ms");
+    let last = progress.borrow().last().copied();
+    assert!(last.is_some_and(|(sent, total)| sent < total), "it moved, then stalled part-way: {last:?}");
+
+    // The plan's retry: the same presigned URL, still valid; the fault fired once.
+    api.put(&upload, &blob, Box::new(|_, _| {})).await.expect("the retry goes through");
+    let done_after = js_sys::Date::now() - started;
+    assert!(done_after < LATENCY_MS as f64 - 500.0, "uploaded {done_after} ms after the start, before the stalled PUT would have ended");
+
+    let file_id = upload.file_id.clone();
+    let ours = |e: &Value| e["kind"] == "put" && e["file_id"] == file_id.as_str();
+    let log = events_until(since, "both PUTs to be logged", |log| log.iter().filter(|e| ours(e)).count() == 2).await;
+    set_faults(json!([])).await;
+    let puts: Vec<&Value> = log.iter().filter(|e| ours(e)).collect();
+    let (retry, abandoned) = (puts[0], puts[1]);
+    assert_eq!((retry["status"].as_u64(), &retry["completed"]), (Some(200), &json!(true)), "the retry stored the file first: {log:#?}");
+    assert_eq!(abandoned["completed"], false, "the stalled PUT, logged when its latency ended, never completed: {abandoned}");
+    assert!((abandoned["bytes"].as_u64().unwrap_or(0) as usize) < SIZE, "{abandoned}");
+    let delays = log.iter().filter(|e| e["kind"] == "fault" && e["fault"] == "latency" && e["route"] == "put").count();
+    assert_eq!(delays, 1, "one PUT was held back: {log:#?}");
+}
+
 /// Props for a widget talking to the sandbox, with tokens from the demo
 /// host through a JavaScript `getToken` returning a Promise.
 fn widget_props(

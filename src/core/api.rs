@@ -93,7 +93,9 @@ pub enum Failure {
         /// What the server asked for in `Retry-After`, in milliseconds.
         retry_after_ms: Option<u64>,
         /// Stable code: `network_error`, `server_error`, `rate_limited`,
-        /// `timeout` or `token_error` (the host's `getToken` failed).
+        /// `timeout`, `stalled` (an upload made no progress for
+        /// `stallTimeoutMs` and was abandoned) or `token_error` (the host's
+        /// `getToken` failed).
         reason: String,
     },
     /// The presigned URL expired: presign again, then PUT again.
@@ -130,6 +132,7 @@ impl Failure {
                 "rate_limited" => "the service is busy".into(),
                 "server_error" => "the service had a temporary problem".into(),
                 "timeout" => "the service took too long to answer".into(),
+                "stalled" => "the upload stalled with no progress".into(),
                 "token_error" => "this page could not get an access token".into(),
                 _ => "the connection kept failing".into(),
             },
@@ -240,6 +243,14 @@ mod tests {
             classify(404, "not json", None),
             Failure::Permanent { code: "http_404".into(), message: "The server answered HTTP 404.".into() }
         );
+    }
+
+    #[test]
+    fn a_stalled_upload_is_explained() {
+        let stalled = Failure::Transient { retry_after_ms: None, reason: "stalled".into() };
+        assert_eq!(stalled.code(), "stalled");
+        assert_eq!(stalled.explain(), "the upload stalled with no progress");
+        assert!(stalled.is_retryable());
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! The platform API client: presign, PUT, files request, customer read.
 //! Adds the Bearer token to API calls (never to the storage origin) and
-//! fetches a fresh token once when a call answers 401.
+//! fetches a fresh token once when a call answers 401. A PUT that makes no
+//! progress for the stall timeout is abandoned as a transient `stalled`
+//! failure, which the upload plan retries.
 
 use crate::core::api::{classify, encode_path_segment, Customer, Failure, PresignRequest};
+use crate::core::options::DEFAULT_STALL_TIMEOUT_MS;
 use crate::core::plan::{FilesCall, Upload};
 use crate::web::js::{get_string, set, to_json};
 use crate::web::token::Tokens;
-use crate::web::transport::{send, Body, Reply, API_TIMEOUT_MS};
+use crate::web::transport::{send, send_unless_stalled, Body, Reply, API_TIMEOUT_MS};
 use wasm_bindgen::{JsCast, JsValue};
 use std::rc::Rc;
 use web_sys::Blob;
@@ -16,12 +19,20 @@ pub struct Api {
     base: String,
     customer_id: String,
     tokens: Rc<Tokens>,
+    stall_timeout_ms: u64,
 }
 
 impl Api {
-    /// A client for `customer_id` at `base` (no trailing slash).
+    /// A client for `customer_id` at `base` (no trailing slash), with the
+    /// default stall timeout.
     pub fn new(base: &str, customer_id: &str, tokens: Rc<Tokens>) -> Api {
-        Api { base: base.to_owned(), customer_id: customer_id.to_owned(), tokens }
+        Api { base: base.to_owned(), customer_id: customer_id.to_owned(), tokens, stall_timeout_ms: DEFAULT_STALL_TIMEOUT_MS }
+    }
+
+    /// The same client, abandoning a PUT after `ms` milliseconds without
+    /// upload progress or an answer (the `stallTimeoutMs` option).
+    pub fn with_stall_timeout(self, ms: u64) -> Api {
+        Api { stall_timeout_ms: ms, ..self }
     }
 
     fn customer_url(&self) -> String {
@@ -61,7 +72,9 @@ impl Api {
     }
 
     /// PUT the blob to its presigned URL with exactly the presigned headers
-    /// and no `Authorization`. `progress` gets `(sent, total)`.
+    /// and no `Authorization`. `progress` gets `(sent, total)`. With no
+    /// progress and no answer for the stall timeout, the request is aborted
+    /// and the result is `Failure::Transient` with reason `stalled`.
     pub async fn put(&self, upload: &Upload, blob: &Blob, progress: Box<dyn Fn(f64, f64)>) -> Result<(), Failure> {
         let headers: Vec<(&str, &str)> = upload
             .headers
@@ -69,11 +82,10 @@ impl Api {
             .filter(|(name, _)| !name.eq_ignore_ascii_case("authorization"))
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
-        let reply = send("PUT", &upload.url, &headers, Body::Blob(blob), 0, Some(progress)).await;
-        if reply.is_success() {
-            Ok(())
-        } else {
-            Err(classify(reply.status, &reply.body, reply.retry_after_ms))
+        match send_unless_stalled("PUT", &upload.url, &headers, Body::Blob(blob), self.stall_timeout_ms, Some(progress)).await {
+            None => Err(Failure::Transient { retry_after_ms: None, reason: "stalled".into() }),
+            Some(reply) if reply.is_success() => Ok(()),
+            Some(reply) => Err(classify(reply.status, &reply.body, reply.retry_after_ms)),
         }
     }
 

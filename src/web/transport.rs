@@ -1,10 +1,12 @@
 //! HTTP over `XMLHttpRequest`: the only transport with upload progress,
 //! and it streams a `File` without copying it into wasm memory. A request
 //! is a future that aborts its XHR when dropped, so cancelling an upload
-//! is dropping it.
+//! is dropping it. [`send_unless_stalled`] also gives up on an upload that
+//! stops making progress.
 
 use futures::channel::oneshot;
-use std::cell::RefCell;
+use futures::future::{select, Either};
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -65,6 +67,51 @@ pub fn send(
     timeout_ms: u32,
     progress: Option<Box<dyn Fn(f64, f64)>>,
 ) -> Request {
+    start(method, url, headers, body, timeout_ms, progress, None)
+}
+
+/// Sends like [`send`] (with no overall time limit), but gives up when
+/// `stall_ms` pass with no upload-progress event and no answer: the request
+/// is then aborted and the result is `None`. Every progress event restarts
+/// the wait, so a slow upload that keeps moving is never cut off.
+pub async fn send_unless_stalled(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Body<'_>,
+    stall_ms: u64,
+    progress: Option<Box<dyn Fn(f64, f64)>>,
+) -> Option<Reply> {
+    let last_activity = Rc::new(Cell::new(js_sys::Date::now()));
+    let request = start(method, url, headers, body, 0, progress, Some(last_activity.clone()));
+    let watchdog = Box::pin(async move {
+        loop {
+            let idle = js_sys::Date::now() - last_activity.get();
+            if idle >= stall_ms as f64 {
+                return;
+            }
+            crate::web::js::sleep((stall_ms as f64 - idle).ceil() as u64).await;
+        }
+    });
+    match select(request, watchdog).await {
+        Either::Left((reply, _)) => Some(reply),
+        // Dropping the request (here, with the `select`) aborts the XHR.
+        Either::Right(((), request)) => {
+            drop(request);
+            None
+        }
+    }
+}
+
+fn start(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Body<'_>,
+    timeout_ms: u32,
+    progress: Option<Box<dyn Fn(f64, f64)>>,
+    activity: Option<Rc<Cell<f64>>>,
+) -> Request {
     let xhr = XmlHttpRequest::new().expect("XMLHttpRequest exists in every browser");
     let (tx, rx) = oneshot::channel();
     let tx = Rc::new(RefCell::new(Some(tx)));
@@ -87,9 +134,12 @@ pub fn send(
             }
         })
     };
-    let on_progress = progress.map(|report| {
+    let on_progress = (progress.is_some() || activity.is_some()).then(|| {
         Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
-            if e.length_computable() {
+            if let Some(activity) = &activity {
+                activity.set(js_sys::Date::now());
+            }
+            if let Some(report) = progress.as_ref().filter(|_| e.length_computable()) {
                 report(e.loaded(), e.total());
             }
         })
