@@ -73,9 +73,11 @@ pub fn refused_file_text(slot: Slot, document: Option<DocumentType>) -> String {
 
 /// Shown on a slot, or on the form, while a failed step waits to retry.
 pub fn retrying_text(failure: &Failure) -> String {
-    let why = failure.explain();
-    let mut chars = why.chars();
-    let why = chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default();
+    // ASCII only: Unicode case tables would add kilobytes to the bundle.
+    let mut why = failure.explain();
+    if let Some(first) = why.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
     format!("{why}: retrying\u{2026}")
 }
 
