@@ -1,14 +1,19 @@
 //! The JavaScript embedding surface, and nothing else: `mount(el, options)`
-//! returning a handle with `setStatus` and `destroy`, `checkImage(blob)`,
-//! and the `<kyc-upload>` custom element.
+//! returning a handle with `setStatus`, `update`, `busy` and `destroy`,
+//! `checkImage(blob)`, and the `<kyc-upload>` custom element.
+//!
+//! The host's callbacks are looked up when the widget calls them, so
+//! `update` can replace them (and every other option but the customer and
+//! the API) while a submission runs, without restarting anything.
 
-use crate::core::options::{parse_options, RawValue, CALLBACK_OPTIONS};
+use crate::core::options::{parse_options, Options, RawValue, CALLBACK_OPTIONS};
 use crate::core::status::Verification;
 use crate::web::components::{KycUpload, KycUploadProps, ProgressInfo, SubmittedInfo, WidgetError};
 use crate::web::image::{check_image, report_to_js};
 use crate::web::js::{now_ms, set};
 use crate::web::token::TokenSource;
 use js_sys::{Function, Object, Reflect};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use yew::{AppHandle, Callback, Renderer};
@@ -33,6 +38,28 @@ pub fn start() {
 pub struct WidgetHandle {
     app: Option<AppHandle<KycUpload>>,
     props: KycUploadProps,
+    callbacks: Rc<RefCell<HostCallbacks>>,
+    busy: Rc<Cell<bool>>,
+}
+
+/// The host's `on*` functions, replaced by `update`.
+#[derive(Default)]
+struct HostCallbacks {
+    on_progress: Option<Function>,
+    on_submitted: Option<Function>,
+    on_error: Option<Function>,
+    on_status_change: Option<Function>,
+}
+
+impl HostCallbacks {
+    fn from_options(options: &JsValue) -> HostCallbacks {
+        HostCallbacks {
+            on_progress: function(options, "onProgress"),
+            on_submitted: function(options, "onSubmitted"),
+            on_error: function(options, "onError"),
+            on_status_change: function(options, "onStatusChange"),
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -60,6 +87,42 @@ impl WidgetHandle {
         Ok(())
     }
 
+    /// Applies new options to the running widget without restarting it: a
+    /// submission in flight goes on. Takes the same object as `mount` and
+    /// throws the same `invalid_option` errors; `customerId` and `apiBase`
+    /// cannot change (destroy the widget and mount it again for another
+    /// customer or platform). A new `getToken` is used from the next token
+    /// fetch; new `on*` callbacks from their next call.
+    pub fn update(&mut self, options: JsValue) -> Result<(), JsValue> {
+        let (parsed, get_token) = checked_options(&options, "update")?;
+        for (option, now, before) in [
+            ("customerId", &parsed.customer_id, &self.props.options.customer_id),
+            ("apiBase", &parsed.api_base, &self.props.options.api_base),
+        ] {
+            if now != before {
+                return Err(error(
+                    "invalid_option",
+                    &format!("update: `{option}` cannot change on a mounted widget; destroy it and mount a new one."),
+                    Some(option),
+                ));
+            }
+        }
+        *self.callbacks.borrow_mut() = HostCallbacks::from_options(&options);
+        self.props.tokens = TokenSource::Js(get_token);
+        self.props.options = Rc::new(parsed);
+        if let Some(app) = self.app.as_mut() {
+            app.update(self.props.clone());
+        }
+        Ok(())
+    }
+
+    /// Whether a submission is running (uploads may be in flight): a host
+    /// that must restart the widget now would interrupt it.
+    #[wasm_bindgen(getter)]
+    pub fn busy(&self) -> bool {
+        self.busy.get()
+    }
+
     /// Unmounts the widget: aborts in-flight uploads and frees every closure.
     pub fn destroy(&mut self) {
         if let Some(app) = self.app.take() {
@@ -72,26 +135,46 @@ impl WidgetHandle {
 /// (`invalid_option`) and the `option` at fault when the options are wrong.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> Result<WidgetHandle, JsValue> {
-    if !options.is_object() {
-        return Err(error("invalid_option", "mount: the second argument must be an options object.", None));
-    }
-    let entries = raw_entries(&options);
-    let parsed = parse_options(&entries).map_err(|e| error(e.code(), &e.message, Some(&e.option)))?;
-    let callback = |name: &str| Reflect::get(&options, &name.into()).ok().and_then(|v| v.dyn_into::<Function>().ok());
-    let get_token = callback("getToken").expect("parse_options checked getToken");
+    let (parsed, get_token) = checked_options(&options, "mount")?;
+    let callbacks = Rc::new(RefCell::new(HostCallbacks::from_options(&options)));
+    let busy = Rc::new(Cell::new(false));
     let props = KycUploadProps {
         options: Rc::new(parsed),
         tokens: TokenSource::Js(get_token),
-        on_progress: js_callback(callback("onProgress"), progress_to_js),
-        on_submitted: js_callback(callback("onSubmitted"), submitted_to_js),
-        on_error: js_callback(callback("onError"), |e: WidgetError| error_object(&e.code, &e.message, e.slot.map(|s| s.field()))),
-        on_status_change: js_callback(callback("onStatusChange"), status_to_js),
+        on_progress: js_callback(&callbacks, |c| &c.on_progress, progress_to_js),
+        on_submitted: js_callback(&callbacks, |c| &c.on_submitted, submitted_to_js),
+        on_error: js_callback(&callbacks, |c| &c.on_error, |e: WidgetError| {
+            error_object(&e.code, &e.message, e.slot.map(|s| s.field()))
+        }),
+        on_status_change: js_callback(&callbacks, |c| &c.on_status_change, status_to_js),
         status: None,
-        on_busy_change: Callback::noop(),
+        on_busy_change: {
+            let busy = busy.clone();
+            Callback::from(move |now: bool| busy.set(now))
+        },
     };
     element.set_inner_html("");
     let app = Renderer::<KycUpload>::with_root_and_props(element, props.clone()).render();
-    Ok(WidgetHandle { app: Some(app), props })
+    Ok(WidgetHandle { app: Some(app), props, callbacks, busy })
+}
+
+/// Checks an options object for `mount` or `update` (`caller`): the parsed
+/// options and the `getToken` function, or the `invalid_option` error.
+fn checked_options(options: &JsValue, caller: &str) -> Result<(Options, Function), JsValue> {
+    if !options.is_object() {
+        return Err(error("invalid_option", &format!("{caller}: the argument must be an options object."), None));
+    }
+    let parsed = parse_options(&raw_entries(options)).map_err(|e| error(e.code(), &e.message, Some(&e.option)))?;
+    // `parse_options` checked that it is a function; this only fails if the
+    // getter answers differently the second time.
+    let get_token = function(options, "getToken")
+        .ok_or_else(|| error("invalid_option", "`getToken` must be a function.", Some("getToken")))?;
+    Ok((parsed, get_token))
+}
+
+/// The function under `name` in `options` (any realm's), if it is one.
+fn function(options: &JsValue, name: &str) -> Option<Function> {
+    Reflect::get(options, &name.into()).ok().filter(JsValue::is_function).map(JsCast::unchecked_into)
 }
 
 /// Checks a photo with the quality gate, as the widget does when a file is
@@ -139,14 +222,21 @@ fn raw_value(value: &JsValue) -> RawValue {
     }
 }
 
-fn js_callback<T: 'static>(function: Option<Function>, convert: fn(T) -> JsValue) -> Callback<T> {
-    match function {
-        // A throwing host callback must not break the widget.
-        Some(f) => Callback::from(move |value: T| {
+/// A callback prop that calls the host's current function, if any. The
+/// function is cloned out first: the host may call `update` from inside it.
+fn js_callback<T: 'static>(
+    callbacks: &Rc<RefCell<HostCallbacks>>,
+    pick: fn(&HostCallbacks) -> &Option<Function>,
+    convert: fn(T) -> JsValue,
+) -> Callback<T> {
+    let callbacks = callbacks.clone();
+    Callback::from(move |value: T| {
+        let current = pick(&callbacks.borrow()).clone();
+        if let Some(f) = current {
+            // A throwing host callback must not break the widget.
             let _ = f.call1(&JsValue::UNDEFINED, &convert(value));
-        }),
-        None => Callback::noop(),
-    }
+        }
+    })
 }
 
 fn error_object(code: &str, message: &str, slot: Option<&str>) -> JsValue {

@@ -13,7 +13,8 @@
 //! ```
 //!
 //! Other ports: set `KYC_SANDBOX_API` (`http://127.0.0.1:8787`),
-//! `KYC_SANDBOX_DEMO` (`http://127.0.0.1:8790`) when compiling.
+//! `KYC_SANDBOX_DEMO` (`http://127.0.0.1:8790`) when compiling (see
+//! `support::API`).
 #![cfg(target_arch = "wasm32")]
 
 mod support;
@@ -33,10 +34,8 @@ use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use support::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Blob, BlobPropertyBag, Headers, RequestInit, Response};
+use web_sys::{Blob, BlobPropertyBag};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -44,78 +43,6 @@ macro_rules! fixture {
     ($name:literal) => {
         include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/photos/", $name))
     };
-}
-
-/// The sandbox API root (`/v1`, `/_sandbox` under it).
-const API: &str = match option_env!("KYC_SANDBOX_API") {
-    Some(url) => url,
-    None => "http://127.0.0.1:8787",
-};
-/// The sandbox's demo host (`POST /demo/token`).
-const DEMO: &str = match option_env!("KYC_SANDBOX_DEMO") {
-    Some(url) => url,
-    None => "http://127.0.0.1:8790",
-};
-
-fn api_base() -> String {
-    format!("{API}/v1")
-}
-
-/// `fetch`es `url` and reads the JSON answer: `(status, body)`.
-async fn http(method: &str, url: &str, body: Option<Value>) -> (u16, Value) {
-    let init = RequestInit::new();
-    init.set_method(method);
-    if let Some(body) = body {
-        let headers = Headers::new().unwrap();
-        headers.set("Content-Type", "application/json").unwrap();
-        init.set_headers(&headers);
-        init.set_body(&body.to_string().into());
-    }
-    let window = web_sys::window().unwrap();
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .unwrap_or_else(|e| panic!("{method} {url} failed (is the sandbox running, allowing this origin?): {e:?}"));
-    let response: Response = response.unchecked_into();
-    let text = JsFuture::from(response.text().unwrap()).await.unwrap().as_string().unwrap_or_default();
-    (response.status(), serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-/// A customer no other test (or earlier run) used.
-async fn new_customer(tag: &str) -> String {
-    let id = format!("cus_{tag}_{}_{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e6) as u32);
-    let (status, body) = http("POST", &format!("{API}/_sandbox/customers"), Some(json!({"id": id, "type": "individual"}))).await;
-    assert_eq!(status, 201, "creating {id}: {body}");
-    id
-}
-
-async fn set_faults(rules: Value) {
-    let (status, body) = http("POST", &format!("{API}/_sandbox/faults"), Some(json!({ "rules": rules }))).await;
-    assert_eq!(status, 200, "setting faults: {body}");
-}
-
-/// Events for `customer` (or all of them), after `since`.
-async fn events(customer: Option<&str>, since: i64) -> Vec<Value> {
-    let filter = customer.map(|c| format!("customer_id={c}&")).unwrap_or_default();
-    let (status, body) = http("GET", &format!("{API}/_sandbox/events?{filter}since={since}"), None).await;
-    assert_eq!(status, 200, "events: {body}");
-    body["events"].as_array().cloned().unwrap_or_default()
-}
-
-/// Polls the event log after `since` until `done` holds (10 s at most).
-async fn events_until(since: i64, what: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-    let start = js_sys::Date::now();
-    loop {
-        let log = events(None, since).await;
-        if done(&log) {
-            return log;
-        }
-        assert!(js_sys::Date::now() - start < 10_000.0, "timed out waiting for {what}: {log:#?}");
-        sleep(40).await;
-    }
-}
-
-async fn last_seq() -> i64 {
-    events(None, 0).await.iter().filter_map(|e| e["seq"].as_i64()).max().unwrap_or(0)
 }
 
 /// A real token from the demo host, as a host page's backend hands out.

@@ -2,11 +2,13 @@
 //! types and slots, checks made before any request (each shown on its slot
 //! through the `data-testid` hooks of the contract, §5), inert file names,
 //! remove and replace, the business refusal, the photo quality gate, the
-//! status panel, and the `mount`/`destroy` embedding surface.
+//! status panel, the `mount`/`update`/`destroy` embedding surface and the
+//! `<kyc-upload>` element.
 //!
 //! The API base points at a closed port and the token source counts its
 //! calls: every API call asks for a token first, so zero calls means zero
-//! requests.
+//! requests. The element's upload test alone talks to a running sandbox
+//! (see `transport_browser.rs` for how to start it).
 #![cfg(target_arch = "wasm32")]
 
 mod support;
@@ -430,11 +432,18 @@ fn replaced(key: &'static str, value: Option<JsValue>) -> Vec<(&'static str, JsV
 #[wasm_bindgen_test]
 async fn a_late_check_of_a_replaced_photo_is_ignored() {
     let w = Widget::mount(options(QualityGate::Block)).await;
-    choose(&w.root, "id_file", &file("blurred.jpg", fixture!("blur_sigma20.jpg"), "image/jpeg"));
-    // Replaced while (or before) the blurred one is checked: its verdict,
-    // whenever it lands, belongs to a file that is no longer chosen.
+    let decodes = Decodes::watch();
+    let blurred = file("blurred.jpg", fixture!("blur_sigma20.jpg"), "image/jpeg");
+    decodes.hold(&blurred);
+    choose(&w.root, "id_file", &blurred);
+    wait_for("the blurred photo's check to start", 5_000.0, || decodes.started(&blurred) > 0).await;
+    // Replaced while the blurred one is being checked: its verdict belongs
+    // to a file that is no longer chosen, and lands only after the sharp
+    // one's.
     w.choose("id_file", &file("sharp.jpg", fixture!("sharp.jpg"), "image/jpeg")).await;
-    sleep(300).await;
+    assert_eq!(decodes.settled(&blurred), 0, "the blurred photo's verdict is still to come");
+    decodes.release(&blurred);
+    wait_for("the blurred photo's late verdict", 15_000.0, || decodes.settled(&blurred) > 0).await;
     yew::scheduler::flush().await;
     assert_eq!(shown_name(&w.root, "id_file").as_deref(), Some("sharp.jpg"));
     assert_eq!(w.text("error-id_file"), "", "the blurred photo's verdict must not stick to the sharp one");
@@ -505,15 +514,19 @@ async fn a_submit_during_the_photo_check_waits_for_its_verdict() {
         let w = Widget::mount(options(QualityGate::Block)).await;
         pick_document(&w.root, "passport");
         let bytes: &[u8] = if blocked { fixture!("blur_sigma20.jpg") } else { fixture!("sharp.jpg") };
-        choose(&w.root, "id_file", &file(photo, bytes, "image/jpeg"));
-        wait_for("the photo to be chosen", 5_000.0, || shown_name(&w.root, "id_file").is_some()).await;
-        let was_checking = w.root.text_content().unwrap_or_default().contains("Checking the photo");
+        // The decode waits until the click is in, so the click surely
+        // lands while the photo is being checked.
+        let decodes = Decodes::watch();
+        let chosen = file(photo, bytes, "image/jpeg");
+        decodes.hold(&chosen);
+        choose(&w.root, "id_file", &chosen);
+        let checking = || decodes.started(&chosen) > 0 && w.root.text_content().unwrap_or_default().contains("Checking the photo");
+        wait_for("the photo check to be under way", 5_000.0, checking).await;
         click(&w.root, "submit");
         yew::scheduler::flush().await;
-        if was_checking {
-            assert!(w.text("message").contains("Checking your photos"), "{photo}: {}", w.text("message"));
-            assert_eq!(w.token_calls.get(), 0, "{photo}: nothing is sent before the verdict");
-        }
+        assert!(w.text("message").contains("Checking your photos"), "{photo}: {}", w.text("message"));
+        assert_eq!(w.token_calls.get(), 0, "{photo}: nothing is sent before the verdict");
+        decodes.release(&chosen);
         let checked = || !w.root.text_content().unwrap_or_default().contains("Checking the photo");
         wait_for("the check to finish", 15_000.0, checked).await;
         if blocked {
@@ -546,6 +559,216 @@ async fn a_malformed_token_stops_the_submission_with_a_code() {
         assert!(w.text("message").contains("Nothing was sent for verification"), "{body}: {}", w.text("message"));
         assert!(by_testid(&w.root, "status").is_none());
     }
+}
+
+#[wasm_bindgen_test]
+async fn update_changes_options_in_place_and_refuses_bad_ones() {
+    let element = root();
+    let mut handle = kyc_upload::embed::mount(element.clone(), js_options(&valid_options())).expect("mount");
+    yew::scheduler::flush().await;
+    let widget = element.query_selector(".kyc-upload").unwrap().expect("widget");
+    assert!(!handle.busy(), "nothing is being submitted");
+
+    let mut liveness = valid_options();
+    liveness.push(("requireLiveness", true.into()));
+    handle.update(js_options(&liveness)).expect("update");
+    let slot = || testid(&element, "file-liveness_check_file").closest(".kyc-slot").unwrap().unwrap();
+    wait_for("requireLiveness to apply", 2_000.0, || slot().text_content().unwrap_or_default().contains("(required)")).await;
+    assert!(element.query_selector(".kyc-upload").unwrap().unwrap().is_same_node(Some(&widget)), "updated, not remounted");
+
+    let cases: Vec<(&str, Vec<(&str, JsValue)>)> = vec![
+        ("maxFileSize", {
+            let mut o = valid_options();
+            o.push(("maxFileSize", (-1).into()));
+            o
+        }),
+        ("getToken", replaced("getToken", None)),
+        ("customerId", replaced("customerId", Some("cus_someone_else".into()))),
+        ("apiBase", replaced("apiBase", Some("http://localhost:9/v2".into()))),
+    ];
+    for (option, entries) in cases {
+        let thrown = handle.update(js_options(&entries)).expect_err(option);
+        assert_eq!(Reflect::get(&thrown, &"code".into()).unwrap().as_string().as_deref(), Some("invalid_option"));
+        assert_eq!(Reflect::get(&thrown, &"option".into()).unwrap().as_string().as_deref(), Some(option));
+    }
+    assert!(slot().text_content().unwrap_or_default().contains("(required)"), "a refused update changes nothing");
+    handle.destroy();
+    element.remove();
+}
+
+/// A `<kyc-upload>` for `customer` of type individual, with the quality
+/// gate `gate`, in a fresh root (no `getToken` yet).
+fn kyc_element(api_base: &str, customer: &str, gate: &str) -> (Element, Element) {
+    // `start` runs when a page initialises the module; defining again is harmless.
+    kyc_upload::embed::start();
+    let host = root();
+    let element = document().create_element("kyc-upload").unwrap();
+    for (name, value) in [("api-base", api_base), ("customer-id", customer), ("customer-type", "individual"), ("quality-gate", gate)] {
+        element.set_attribute(name, value).unwrap();
+    }
+    host.append_child(&element).unwrap();
+    (host, element)
+}
+
+/// The `detail` of every `kind` event the element dispatches from now on.
+fn dispatched(element: &Element, kind: &str) -> js_sys::Array {
+    let listen = Function::new_with_args("el, kind", "const seen = []; el.addEventListener(kind, (e) => seen.push(e.detail)); return seen;");
+    listen.call2(&JsValue::NULL, element, &kind.into()).unwrap().unchecked_into()
+}
+
+/// Sets the element's `property` (`onProgress`, ...) to a function that
+/// records its argument; returns the record.
+fn callback_property(element: &Element, property: &str) -> js_sys::Array {
+    let set = Function::new_with_args("el, name", "const seen = []; el[name] = (d) => { seen.push(d); }; return seen;");
+    set.call2(&JsValue::NULL, element, &property.into()).unwrap().unchecked_into()
+}
+
+/// A JavaScript `getToken` that records each call and returns `body`'s value.
+fn js_get_token(body: &str) -> (Function, js_sys::Array) {
+    let calls = js_sys::Array::new();
+    let make = Function::new_with_args("calls", &format!("return () => {{ calls.push(Date.now()); {body} }};"));
+    (make.call1(&JsValue::NULL, &calls).unwrap().unchecked_into(), calls)
+}
+
+fn field(value: &JsValue, name: &str) -> String {
+    Reflect::get(value, &name.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+fn widget_of(element: &Element) -> Option<Element> {
+    element.query_selector(".kyc-upload").unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_custom_element_keeps_its_upload_through_attribute_and_token_changes() {
+    set_faults(serde_json::json!([])).await;
+    let customer = new_customer("element").await;
+    let (host, element) = kyc_element(&api_base(), &customer, "block");
+    let demo_token = format!("return fetch('{DEMO}/demo/token', {{method: 'POST'}}).then((r) => r.json());");
+    let (first_token, first_calls) = js_get_token(&demo_token);
+    Reflect::set(&element, &"getToken".into(), &first_token).unwrap();
+    wait_for("the widget inside the element", 2_000.0, || by_testid(&element, "doc-type").is_some()).await;
+    let widget = widget_of(&element).unwrap();
+    // Callbacks set as properties after mount.
+    let progress = callback_property(&element, "onProgress");
+    let submitted = callback_property(&element, "onSubmitted");
+    let errors = dispatched(&element, "kyc-error");
+
+    pick_document(&element, "passport");
+    choose(&element, "id_file", &file("passport.jpg", fixture!("sharp.jpg"), "image/jpeg"));
+    let mut statement = PDF.to_vec();
+    statement.resize(64 * 1024, b' ');
+    choose(&element, "proof_of_address_file", &file("statement.pdf", &statement, "application/pdf"));
+    let checked = || {
+        shown_name(&element, "id_file").is_some()
+            && shown_name(&element, "proof_of_address_file").is_some()
+            && !element.text_content().unwrap_or_default().contains("Checking the photo")
+    };
+    wait_for("both files to be checked", 15_000.0, checked).await;
+
+    // The storage holds every PUT for a while: the uploads are in flight
+    // while the host changes the element.
+    let since = last_seq().await;
+    set_faults(serde_json::json!([{"route": "put", "action": {"type": "latency", "ms": 1500}}])).await;
+    click(&element, "submit");
+    let held = |log: &[serde_json::Value]| log.iter().filter(|e| e["kind"] == "fault" && e["route"] == "put").count() == 2;
+    events_until(since, "both PUTs to be in flight", held).await;
+
+    element.set_attribute("stall-timeout-ms", "20000").unwrap();
+    element.set_attribute("require-liveness", "false").unwrap();
+    let (second_token, _) = js_get_token(&demo_token);
+    Reflect::set(&element, &"getToken".into(), &second_token).unwrap();
+    yew::scheduler::flush().await;
+    assert!(widget_of(&element).is_some_and(|w| w.is_same_node(Some(&widget))), "the widget was updated, not remounted");
+    assert_eq!(stage(&element), "submitting", "the submission goes on");
+
+    let done = || submitted.length() > 0 || errors.length() > 0;
+    wait_for("the submission to complete", 30_000.0, done).await;
+    set_faults(serde_json::json!([])).await;
+    assert_eq!(errors.length(), 0, "{:?}", errors.get(0));
+    assert_eq!(submitted.length(), 1, "onSubmitted, set after mount, was called once");
+    assert_eq!(field(&submitted.get(0), "customerId"), customer);
+    assert!(progress.length() > 0, "onProgress, set after mount, got the progress");
+    assert!(first_calls.length() >= 1);
+    wait_for("the status panel", 2_000.0, || by_testid(&element, "status").is_some()).await;
+
+    let log = events(Some(&customer), 0).await;
+    let puts: Vec<&serde_json::Value> = log.iter().filter(|e| e["kind"] == "put").collect();
+    assert_eq!(puts.len(), 2, "one PUT per file, none aborted or repeated: {log:#?}");
+    assert!(puts.iter().all(|p| p["completed"] == true && p["status"] == 200), "{puts:#?}");
+    assert_ne!(puts[0]["file_id"], puts[1]["file_id"]);
+    let files: Vec<&serde_json::Value> = log.iter().filter(|e| e["kind"] == "files").collect();
+    assert!(files.last().is_some_and(|f| f["status"] == 200 && f["fields"].get("id_file").is_some()), "{log:#?}");
+    element.remove();
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_new_customer_id_starts_over_and_says_so_when_an_upload_is_stopped() {
+    let (host, element) = kyc_element(CLOSED_API, "cus_element_a", "off");
+    Reflect::set(&element, &"getToken".into(), &Function::new_no_args("return 't'")).unwrap();
+    wait_for("the widget inside the element", 2_000.0, || by_testid(&element, "doc-type").is_some()).await;
+    let errors = dispatched(&element, "kyc-error");
+    let on_error = callback_property(&element, "onError");
+
+    // Nothing running: the element starts over for the new customer, quietly.
+    let first = widget_of(&element).unwrap();
+    element.set_attribute("customer-id", "cus_element_b").unwrap();
+    wait_for("the widget for the new customer", 2_000.0, || widget_of(&element).is_some_and(|w| !w.is_same_node(Some(&first)))).await;
+    assert_eq!(errors.length(), 0, "{:?}", errors.get(0));
+
+    // A submission in flight (the API is unreachable: it keeps retrying).
+    for (attribute, value) in [("customer-id", "cus_element_c"), ("api-base", "http://127.0.0.1:9/v2")] {
+        pick_document(&element, "passport");
+        choose(&element, "id_file", &file("front.jpg", FAKE_JPEG, "image/jpeg"));
+        wait_for("the file to be chosen", 5_000.0, || shown_name(&element, "id_file").is_some()).await;
+        click(&element, "submit");
+        wait_for("the submission to start", 2_000.0, || stage(&element) == "submitting").await;
+        let before = errors.length();
+        element.set_attribute(attribute, value).unwrap();
+        assert_eq!(errors.length(), before + 1, "{attribute}: kyc-error dispatched");
+        let detail = errors.get(before);
+        assert_eq!(field(&detail, "code"), "upload_interrupted");
+        let message = field(&detail, "message");
+        assert!(message.contains("stopped") && message.contains("previous customer"), "{message}");
+        assert_eq!(on_error.length(), errors.length(), "onError is told too");
+        wait_for("a fresh widget", 2_000.0, || stage(&element) == "editing" && shown_name(&element, "id_file").is_none()).await;
+    }
+    assert!(field(&errors.get(0), "message").contains("cus_element_b"), "{}", field(&errors.get(0), "message"));
+    element.remove();
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_custom_element_honours_a_token_source_attributes_and_callbacks_set_after_mount() {
+    let (host, element) = kyc_element(CLOSED_API, "cus_element_late", "off");
+    let (first_token, first_calls) = js_get_token("return 't1';");
+    Reflect::set(&element, &"getToken".into(), &first_token).unwrap();
+    wait_for("the widget inside the element", 2_000.0, || by_testid(&element, "doc-type").is_some()).await;
+    let widget = widget_of(&element).unwrap();
+
+    let (second_token, second_calls) = js_get_token("return 't2';");
+    Reflect::set(&element, &"getToken".into(), &second_token).unwrap();
+    pick_document(&element, "passport");
+    choose(&element, "id_file", &file("front.jpg", FAKE_JPEG, "image/jpeg"));
+    wait_for("the file to be chosen", 5_000.0, || shown_name(&element, "id_file").is_some()).await;
+    click(&element, "submit");
+    wait_for("a token to be asked for", 5_000.0, || second_calls.length() > 0).await;
+    assert_eq!(first_calls.length(), 0, "the replaced getToken is not called");
+
+    // An attribute changed mid-submission applies without a restart.
+    element.set_attribute("require-liveness", "").unwrap();
+    let liveness = || testid(&element, "file-liveness_check_file").closest(".kyc-slot").unwrap().unwrap();
+    wait_for("require-liveness to apply", 2_000.0, || liveness().text_content().unwrap_or_default().contains("(required)")).await;
+    assert!(widget_of(&element).is_some_and(|w| w.is_same_node(Some(&widget))), "updated, not remounted");
+    assert_eq!(stage(&element), "submitting");
+
+    let statuses = callback_property(&element, "onStatusChange");
+    let set_status: Function = Reflect::get(&element, &"setStatus".into()).unwrap().unchecked_into();
+    set_status.call1(&element, &"verified".into()).unwrap();
+    wait_for("onStatusChange, set after mount", 2_000.0, || statuses.length() > 0).await;
+    assert_eq!(field(&statuses.get(0), "status"), "verified");
+    element.remove();
+    host.remove();
 }
 
 #[wasm_bindgen_test]

@@ -1,10 +1,19 @@
 // The <kyc-upload> custom element. Attributes carry the plain options
 // (api-base, customer-id, customer-type, require-proof-of-address,
 // require-liveness, max-file-size, quality-gate, poll-status,
-// poll-interval-ms); getToken and the on* callbacks are set as properties.
-// The widget mounts once the element is connected and getToken is set, and
-// is destroyed when the element is removed. Each callback also dispatches a
-// DOM event: kyc-progress, kyc-submitted, kyc-error, kyc-status.
+// poll-interval-ms, stall-timeout-ms); getToken and the on* callbacks are
+// set as properties. The widget mounts once the element is connected and
+// getToken is set, and is destroyed when the element is removed. Each
+// callback also dispatches a DOM event: kyc-progress, kyc-submitted,
+// kyc-error, kyc-status.
+//
+// The widget is mounted once and then updated in place: a new getToken, a
+// callback set after mount, or a changed attribute never restarts it, so
+// uploads in flight go on. The widget holds stable wrappers that look up
+// the element's current getToken and on* properties when called. Only a
+// new customer-id or api-base starts over (another customer, another
+// platform); if a submission is running then, the element first reports
+// kyc-error with code "upload_interrupted".
 
 const ATTRIBUTES = {
   "api-base": ["apiBase", String],
@@ -16,7 +25,11 @@ const ATTRIBUTES = {
   "quality-gate": ["qualityGate", String],
   "poll-status": ["pollStatus", (v) => v !== "false"],
   "poll-interval-ms": ["pollIntervalMs", Number],
+  "stall-timeout-ms": ["stallTimeoutMs", Number],
 };
+
+// Attributes that name another customer or platform: the widget starts over.
+const RESTART = ["api-base", "customer-id"];
 
 const EVENTS = {
   onProgress: "kyc-progress",
@@ -34,27 +47,65 @@ export function defineKycUploadElement(mount) {
     constructor() {
       super();
       this._handle = null;
-      this._callbacks = {};
+      this._getToken = undefined;
+      this._customerId = null;
     }
     get getToken() {
-      return this._callbacks.getToken;
+      return this._getToken;
     }
     set getToken(fn) {
-      this._callbacks.getToken = fn;
-      this._remount();
+      this._getToken = fn;
+      // Once mounted, the widget's wrapper already calls the new function.
+      if (!this._handle) this._mount();
     }
     connectedCallback() {
-      this._remount();
+      this._mount();
     }
     disconnectedCallback() {
       this._unmount();
     }
-    attributeChangedCallback() {
-      if (this._handle) this._remount();
+    attributeChangedCallback(name, oldValue, newValue) {
+      if (!this._handle || oldValue === newValue) return;
+      if (RESTART.includes(name)) this._restart(name);
+      else this._update();
     }
     setStatus(status, reason) {
       if (!this._handle) throw new Error("kyc-upload: not mounted yet");
       this._handle.setStatus(status, reason);
+    }
+    _options() {
+      const options = {
+        getToken: () => {
+          const current = this._getToken;
+          if (typeof current !== "function") throw new TypeError("kyc-upload: getToken is not a function");
+          return current();
+        },
+      };
+      for (const [attr, [name, parse]] of Object.entries(ATTRIBUTES)) {
+        if (this.hasAttribute(attr)) options[name] = parse(this.getAttribute(attr));
+      }
+      for (const [name, type] of Object.entries(EVENTS)) {
+        options[name] = (detail) => this._emit(name, type, detail);
+      }
+      return options;
+    }
+    // Calls the element's current on* property, if any, then dispatches the
+    // DOM event (even when the property throws).
+    _emit(name, type, detail) {
+      try {
+        const own = this[name];
+        if (typeof own === "function") own.call(this, detail);
+      } finally {
+        this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+      }
+    }
+    _fail(err) {
+      const detail = { code: err.code || "invalid_option", message: err.message, option: err.option };
+      try {
+        this._emit("onError", "kyc-error", detail);
+      } catch {
+        // A throwing onError must not break the element.
+      }
     }
     _unmount() {
       if (this._handle) {
@@ -63,25 +114,37 @@ export function defineKycUploadElement(mount) {
         this._handle = null;
       }
     }
-    _remount() {
+    _mount() {
       this._unmount();
-      if (!this.isConnected || typeof this._callbacks.getToken !== "function") return;
-      const options = { getToken: this._callbacks.getToken };
-      for (const [attr, [name, parse]] of Object.entries(ATTRIBUTES)) {
-        if (this.hasAttribute(attr)) options[name] = parse(this.getAttribute(attr));
-      }
-      for (const [name, type] of Object.entries(EVENTS)) {
-        const own = this[name];
-        options[name] = (detail) => {
-          if (typeof own === "function") own(detail);
-          this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
-        };
-      }
+      if (!this.isConnected || typeof this._getToken !== "function") return;
       try {
+        const options = this._options();
         this._handle = mount(this, options);
+        this._customerId = options.customerId;
       } catch (err) {
-        this.dispatchEvent(new CustomEvent("kyc-error", { detail: { code: err.code || "invalid_option", message: err.message, option: err.option }, bubbles: true, composed: true }));
+        this._fail(err);
       }
+    }
+    _update() {
+      try {
+        this._handle.update(this._options());
+      } catch (err) {
+        this._fail(err);
+      }
+    }
+    _restart(attribute) {
+      if (this._handle.busy) {
+        const message =
+          `The upload for the previous customer (${this._customerId}) was stopped because ` +
+          `the element's ${attribute} changed while it was in progress; ` +
+          "that customer's documents may not all have been sent.";
+        try {
+          this._emit("onError", "kyc-error", { code: "upload_interrupted", message });
+        } catch {
+          // A throwing onError must not keep the old widget running.
+        }
+      }
+      this._mount();
     }
   }
   customElements.define("kyc-upload", KycUploadElement);

@@ -1,19 +1,23 @@
 //! Helpers shared by the browser tests: a root element to render into,
 //! files built in memory and chosen through `DataTransfer`, DOM lookups by
 //! the contract's `data-testid` hooks, token sources that count their
-//! calls, and a polling `wait_for` (never a fixed sleep).
+//! calls, a polling `wait_for` (never a fixed sleep), a watch on the
+//! browser's image decodes, and the admin API of a running sandbox
+//! (customers, faults, the event log).
 #![allow(dead_code)]
 
 use futures::FutureExt;
-use js_sys::{Array, Promise, Uint8Array};
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use kyc_upload::core::token::TokenValue;
 use kyc_upload::web::token::TokenSource;
+use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    DataTransfer, Element, Event, EventInit, File, FilePropertyBag, HtmlElement, HtmlInputElement, HtmlSelectElement,
+    DataTransfer, Element, Event, EventInit, File, FilePropertyBag, Headers, HtmlElement, HtmlInputElement,
+    HtmlSelectElement, RequestInit, Response,
 };
 
 /// JPEG magic bytes followed by filler: sniffs as a JPEG, decodes as nothing.
@@ -147,4 +151,164 @@ pub fn recorder<T: 'static>() -> (yew::Callback<T>, Rc<RefCell<Vec<T>>>) {
     let seen = Rc::new(RefCell::new(Vec::new()));
     let sink = seen.clone();
     (yew::Callback::from(move |value: T| sink.borrow_mut().push(value)), seen)
+}
+
+/// A watch on `window.createImageBitmap`, the widget's photo decoder: counts
+/// the decodes started and settled per source blob, and can hold one blob's
+/// decode until [`Decodes::release`], so a test knows a photo check is under
+/// way, or is over, instead of guessing with a sleep. Restores the original
+/// when dropped.
+pub struct Decodes(JsValue);
+
+const DECODES_JS: &str = r#"
+const original = window.createImageBitmap;
+const holds = new Map(), started = new Map(), settled = new Map();
+const bump = (counts, source) => counts.set(source, (counts.get(source) || 0) + 1);
+window.createImageBitmap = function (source, ...rest) {
+  bump(started, source);
+  const decode = () => original.call(window, source, ...rest);
+  const hold = holds.get(source);
+  const result = hold ? hold.promise.then(decode) : decode();
+  // Counted a task later: by then the caller's continuation (a microtask)
+  // has run, so "settled" means the widget has the verdict.
+  const mark = () => setTimeout(() => bump(settled, source), 0);
+  result.then(mark, mark);
+  return result;
+};
+return {
+  hold(source) {
+    let release;
+    const promise = new Promise((resolve) => (release = resolve));
+    holds.set(source, { promise, release });
+  },
+  release(source) {
+    const hold = holds.get(source);
+    holds.delete(source);
+    if (hold) hold.release();
+  },
+  started: (source) => started.get(source) || 0,
+  settled: (source) => settled.get(source) || 0,
+  restore() {
+    window.createImageBitmap = original;
+    for (const hold of holds.values()) hold.release();
+    holds.clear();
+  },
+};
+"#;
+
+impl Decodes {
+    /// Starts watching.
+    pub fn watch() -> Decodes {
+        Decodes(Function::new_no_args(DECODES_JS).call0(&JsValue::NULL).expect("wrap createImageBitmap"))
+    }
+
+    fn call(&self, method: &str, blob: &web_sys::Blob) -> JsValue {
+        let f: Function = Reflect::get(&self.0, &method.into()).expect(method).unchecked_into();
+        f.call1(&self.0, blob).expect(method)
+    }
+
+    /// Decodes of `blob` started from now on wait for [`Decodes::release`].
+    pub fn hold(&self, blob: &web_sys::Blob) {
+        self.call("hold", blob);
+    }
+
+    /// Lets the held decodes of `blob` run.
+    pub fn release(&self, blob: &web_sys::Blob) {
+        self.call("release", blob);
+    }
+
+    /// How many decodes of `blob` started.
+    pub fn started(&self, blob: &web_sys::Blob) -> u32 {
+        self.call("started", blob).as_f64().unwrap_or(0.0) as u32
+    }
+
+    /// How many decodes of `blob` ended (and their callers went on).
+    pub fn settled(&self, blob: &web_sys::Blob) -> u32 {
+        self.call("settled", blob).as_f64().unwrap_or(0.0) as u32
+    }
+}
+
+impl Drop for Decodes {
+    fn drop(&mut self) {
+        if let Ok(restore) = Reflect::get(&self.0, &"restore".into()) {
+            let _ = restore.unchecked_into::<Function>().call0(&self.0);
+        }
+    }
+}
+
+// The sandbox (`kyc-sandbox --admin`, allowing the test page's origin).
+
+/// The sandbox API root (`/v1`, `/_sandbox` under it).
+pub const API: &str = match option_env!("KYC_SANDBOX_API") {
+    Some(url) => url,
+    None => "http://127.0.0.1:8787",
+};
+/// The sandbox's demo host (`POST /demo/token`).
+pub const DEMO: &str = match option_env!("KYC_SANDBOX_DEMO") {
+    Some(url) => url,
+    None => "http://127.0.0.1:8790",
+};
+
+/// The sandbox's API base, as a widget's `apiBase`.
+pub fn api_base() -> String {
+    format!("{API}/v1")
+}
+
+/// `fetch`es `url` and reads the JSON answer: `(status, body)`.
+pub async fn http(method: &str, url: &str, body: Option<Value>) -> (u16, Value) {
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        let headers = Headers::new().unwrap();
+        headers.set("Content-Type", "application/json").unwrap();
+        init.set_headers(&headers);
+        init.set_body(&body.to_string().into());
+    }
+    let window = web_sys::window().unwrap();
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .unwrap_or_else(|e| panic!("{method} {url} failed (is the sandbox running, allowing this origin?): {e:?}"));
+    let response: Response = response.unchecked_into();
+    let text = JsFuture::from(response.text().unwrap()).await.unwrap().as_string().unwrap_or_default();
+    (response.status(), serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// A customer no other test (or earlier run) used.
+pub async fn new_customer(tag: &str) -> String {
+    let id = format!("cus_{tag}_{}_{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e6) as u32);
+    let (status, body) = http("POST", &format!("{API}/_sandbox/customers"), Some(json!({"id": id, "type": "individual"}))).await;
+    assert_eq!(status, 201, "creating {id}: {body}");
+    id
+}
+
+/// Replaces the sandbox's fault rules (`[]` clears them).
+pub async fn set_faults(rules: Value) {
+    let (status, body) = http("POST", &format!("{API}/_sandbox/faults"), Some(json!({ "rules": rules }))).await;
+    assert_eq!(status, 200, "setting faults: {body}");
+}
+
+/// Events for `customer` (or all of them), after `since`.
+pub async fn events(customer: Option<&str>, since: i64) -> Vec<Value> {
+    let filter = customer.map(|c| format!("customer_id={c}&")).unwrap_or_default();
+    let (status, body) = http("GET", &format!("{API}/_sandbox/events?{filter}since={since}"), None).await;
+    assert_eq!(status, 200, "events: {body}");
+    body["events"].as_array().cloned().unwrap_or_default()
+}
+
+/// Polls the event log after `since` until `done` holds (10 s at most).
+pub async fn events_until(since: i64, what: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let start = js_sys::Date::now();
+    loop {
+        let log = events(None, since).await;
+        if done(&log) {
+            return log;
+        }
+        assert!(js_sys::Date::now() - start < 10_000.0, "timed out waiting for {what}: {log:#?}");
+        sleep(40).await;
+    }
+}
+
+/// The newest event's sequence number (0 when there is none).
+pub async fn last_seq() -> i64 {
+    events(None, 0).await.iter().filter_map(|e| e["seq"].as_i64()).max().unwrap_or(0)
 }
