@@ -159,13 +159,24 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
             }
         });
     }
-    // The host forwards webhook results with `setStatus`.
+    // The host forwards webhook results with `setStatus`. A result that
+    // arrives while the id_file request's outcome is being settled settles
+    // it: verification started.
     {
-        let state = state.dispatcher();
+        let (dispatch, flow, props_now) = (state.dispatcher(), flow.clone(), props.clone());
+        let unconfirmed = state.stage == Stage::Unconfirmed;
+        let files = submitted_files(&state);
         use_effect_with(props.status.clone(), move |status| {
-            if let Some(status) = status {
-                state.dispatch(Action::Verification(status.clone()));
+            let Some(status) = status else { return };
+            let started = *status != Verification::NotStarted;
+            let settling = flow.borrow().as_ref().is_some_and(Flow::final_request_sent);
+            if started && (settling || unconfirmed) {
+                // Dropping the flow aborts its retries and status reads.
+                drop(flow.borrow_mut().take());
+                props_now.on_submitted.emit(SubmittedInfo { customer_id: props_now.options.customer_id.clone(), files, submitted_at_ms: now_ms() });
+                dispatch.dispatch(Action::Flow(FlowUpdate::Finished { outcome: Outcome::Confirmed, known: vec![], refused: vec![] }));
             }
+            dispatch.dispatch(Action::Verification(status.clone()));
         });
     }
     {
@@ -392,13 +403,7 @@ async fn load_customer(api: Rc<Api>, load: LoadCustomer, props: KycUploadProps) 
         let outcome = if started { Outcome::Confirmed } else { Outcome::Cancelled };
         dispatch.dispatch(Action::Flow(FlowUpdate::Finished { outcome, known: vec![], refused: vec![] }));
         if started {
-            let files = Slot::ALL
-                .into_iter()
-                .filter_map(|slot| {
-                    let chosen = state.slot(slot).chosen.as_ref()?;
-                    Some((slot, state.known_file(chosen.selection)?.file_id.clone()))
-                })
-                .collect();
+            let files = submitted_files(&state);
             let submitted_at_ms = verification_since(&verification);
             props.on_submitted.emit(SubmittedInfo { customer_id: props.options.customer_id.clone(), files, submitted_at_ms });
         } else {
@@ -417,6 +422,17 @@ async fn load_customer(api: Rc<Api>, load: LoadCustomer, props: KycUploadProps) 
     if let Some(v) = verification {
         dispatch.dispatch(Action::Verification(v));
     }
+}
+
+/// The platform ids of the current files, for `onSubmitted`.
+fn submitted_files(state: &FormState) -> Vec<(Slot, String)> {
+    Slot::ALL
+        .into_iter()
+        .filter_map(|slot| {
+            let chosen = state.slot(slot).chosen.as_ref()?;
+            Some((slot, state.known_file(chosen.selection)?.file_id.clone()))
+        })
+        .collect()
 }
 
 fn verification_since(verification: &Option<Verification>) -> f64 {
