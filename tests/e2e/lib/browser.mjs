@@ -76,28 +76,38 @@ export async function isVisible(page, testid) {
 }
 
 /**
- * Wait for the flow's outcome: 'completed' (a `submitted` callback), 'stopped'
- * (an `error` callback and no `submitted` within `graceMs`), or 'timeout'.
+ * Wait for the outcome of one click: 'completed' (a `submitted` callback), 'stopped'
+ * (an `error` callback and no `submitted` within `graceMs`), or 'timeout'. Only
+ * callbacks from index `from` of `window.kycEvents` on count (the ones since the
+ * click); `events` is that slice, `code` the code of its last `error`.
  */
-export async function waitOutcome(page, { timeout = 60000, graceMs = 1500 } = {}) {
+export async function waitOutcome(page, { timeout = 60000, graceMs = 1500, from = 0 } = {}) {
+  const slice = async () => (await kycEvents(page)).slice(from);
   try {
     await page.waitForFunction(
-      () => (window.kycEvents || []).some((e) => e.type === 'submitted' || e.type === 'error'),
-      null, { timeout, polling: 100 },
+      (i) => (window.kycEvents || []).slice(i).some((e) => e.type === 'submitted' || e.type === 'error'),
+      from, { timeout, polling: 100 },
     );
   } catch {
-    return { outcome: 'timeout', events: await kycEvents(page).catch(() => []), message: await text(page, 'message').catch(() => null) };
+    return { outcome: 'timeout', events: await slice().catch(() => []), message: await text(page, 'message').catch(() => null), code: null };
   }
-  let evs = await kycEvents(page);
+  let evs = await slice();
   if (!evs.some((e) => e.type === 'submitted')) {
     try {
-      await page.waitForFunction(() => (window.kycEvents || []).some((e) => e.type === 'submitted'), null, { timeout: graceMs, polling: 100 });
+      await page.waitForFunction(
+        (i) => (window.kycEvents || []).slice(i).some((e) => e.type === 'submitted'),
+        from, { timeout: graceMs, polling: 100 },
+      );
     } catch { /* stays stopped */ }
-    evs = await kycEvents(page);
+    evs = await slice();
   }
   const outcome = evs.some((e) => e.type === 'submitted') ? 'completed' : 'stopped';
-  return { outcome, events: evs, message: await text(page, 'message') };
+  const err = evs.filter((e) => e.type === 'error').at(-1);
+  return { outcome, events: evs, message: await text(page, 'message'), code: err?.detail?.code ?? null };
 }
+
+/** Number of callbacks the demo page has logged so far (the `from` of the next click). */
+export const kycCount = (page) => page.evaluate(() => (window.kycEvents || []).length);
 
 /** Collect console messages and page errors of a page (for diagnostics and leak checks). */
 export function recordConsole(page) {
