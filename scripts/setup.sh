@@ -12,7 +12,7 @@
 #   - wasm-bindgen-cli = the wasm-bindgen version in Cargo.lock
 #   - trunk 0.21.14 (--locked: newer lightningcss breaks an unlocked build)
 #   - Debian packages: chromium chromium-driver curl (nodejs npm if node is missing)
-#   - tests/e2e npm packages (npm ci): playwright-core, binaryen 132 (wasm-opt)
+#   - tests/e2e npm packages (npm ci): playwright-core, binaryen 132 (wasm-opt), esbuild (release minify)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -114,7 +114,7 @@ want_stamp="$(sha256sum "$E2E/package-lock.json" | cut -d' ' -f1) $(node --versi
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -x "$E2E/node_modules/.bin/wasm-opt" ]; then
   log "ok: tests/e2e node_modules (package-lock.json unchanged)"
 elif need_install "npm ci in tests/e2e"; then
-  log "npm ci in tests/e2e (playwright-core, binaryen@$BINARYEN_MAJOR)"
+  log "npm ci in tests/e2e (playwright-core, binaryen@$BINARYEN_MAJOR, esbuild)"
   (cd "$E2E" && npm ci --no-audit --no-fund)
   echo "$want_stamp" > "$stamp"
 fi

@@ -1,0 +1,44 @@
+// Trunk post-build hook (see Trunk.toml): in release builds, minify the
+// widget's JS glue, its snippets and its stylesheet in Trunk's staging
+// directory with esbuild (a tests/e2e devDependency, installed by
+// scripts/setup.sh). Names exported to host pages are kept; only
+// whitespace, comments and local names go. Debug builds are left readable.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) throw new Error('TRUNK_STAGING_DIR is not set: run this from a Trunk hook');
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, '..', 'tests', 'e2e', 'package.json'));
+const esbuild = require('esbuild');
+
+/** Widget files: the module, its snippets and its stylesheet (not the demo page's own assets). */
+function widgetFiles() {
+  const files = [path.join(staging, 'kyc-upload.js'), path.join(staging, 'www', 'kyc-upload.css')];
+  const walk = (dir) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (p.endsWith('.js')) files.push(p);
+    }
+  };
+  walk(path.join(staging, 'snippets'));
+  return files.filter((f) => fs.existsSync(f));
+}
+
+let before = 0;
+let after = 0;
+for (const file of widgetFiles()) {
+  const source = fs.readFileSync(file, 'utf8');
+  const loader = file.endsWith('.css') ? 'css' : 'js';
+  const { code } = esbuild.transformSync(source, { loader, minify: true, format: loader === 'js' ? 'esm' : undefined, target: 'es2020' });
+  fs.writeFileSync(file, code);
+  before += source.length;
+  after += code.length;
+}
+console.log(`minify: widget JS and CSS ${before} B -> ${after} B`);
