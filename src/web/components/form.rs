@@ -153,7 +153,11 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         let load = LoadCustomer { dispatch: state.dispatcher(), settle, state: state.clone() };
         use_effect_with(props.options.customer_type, move |customer_type| {
             match customer_type {
-                Some(CustomerType::Business) => props_now.on_error.emit(error_of(&business_notice(), None)),
+                Some(CustomerType::Business) => {
+                    // Also when the host switches a running widget to business.
+                    load.dispatch.dispatch(Action::Refuse(business_notice()));
+                    props_now.on_error.emit(error_of(&business_notice(), None));
+                }
                 Some(CustomerType::Individual) if !load.settle => {}
                 _ => spawn_local(load_customer(api, load, props_now)),
             }
