@@ -797,3 +797,29 @@ async fn the_custom_element_mounts_once_it_has_a_token_source_and_unmounts_on_re
     assert!(by_testid(&element, "doc-type").is_none(), "removal destroys the widget");
     host.remove();
 }
+
+/// Two choices for one slot whose checks finish out of order: the older
+/// one's late `Choose` must not replace the newer file.
+#[wasm_bindgen_test]
+fn an_older_choice_never_replaces_a_newer_one() {
+    use kyc_upload::core::rules::Slot;
+    use kyc_upload::core::validate::FileFacts;
+    use kyc_upload::web::state::{Action, Chosen, FormState, Stage};
+    use yew::Reducible;
+
+    let chosen = |selection: u64, name: &str| Chosen {
+        selection,
+        facts: FileFacts { name: name.into(), size: 10, last_modified: 0, kind: None },
+        upload: web_sys::Blob::new().unwrap(),
+        content_type: "image/jpeg".into(),
+        note: None,
+    };
+    let choose = |c: Chosen| Action::Choose { slot: Slot::IdFile, chosen: c, checking: false, notice: None };
+    let state = Rc::new(FormState::new(Stage::Editing, "k".into()));
+    let state = state.reduce(choose(chosen(1002, "newer.jpg")));
+    let state = state.reduce(choose(chosen(1001, "older.jpg")));
+    let current = state.slot(Slot::IdFile).chosen.as_ref().map(|c| c.facts.name.clone());
+    assert_eq!(current.as_deref(), Some("newer.jpg"));
+    let state = state.reduce(choose(chosen(1003, "newest.jpg")));
+    assert_eq!(state.slot(Slot::IdFile).chosen.as_ref().map(|c| c.selection), Some(1003));
+}
