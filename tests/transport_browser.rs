@@ -503,3 +503,51 @@ async fn an_earlier_rejection_shows_on_load() {
     app.destroy();
     root.remove();
 }
+
+/// A file restored after a reload whose platform id the platform refuses
+/// (here: it was never uploaded) is dropped and asked for again, with the
+/// reason on its slot; the next submission uploads the new file instead of
+/// sending the refused id again.
+#[wasm_bindgen_test]
+async fn a_refused_restored_file_is_asked_for_again() {
+    set_faults(json!([])).await;
+    let customer = new_customer("refused").await;
+    let storage = web_sys::window().unwrap().session_storage().unwrap().unwrap();
+    let record = json!({
+        "updated_ms": js_sys::Date::now(), "document": "passport", "key_prefix": "restored-session", "final_sent": false,
+        "files": [{"slot": "id_file", "name": "passport.jpg", "size": 1234, "file_id": "file_0000000000000000000000GONE", "accepted": false}],
+    });
+    storage.set_item(&format!("kyc-upload:v1:{customer}"), &record.to_string()).unwrap();
+    let (on_submitted, submitted) = recorder();
+    let (on_error, errors) = recorder::<WidgetError>();
+    let props = widget_props(&customer, 10 * 1024 * 1024, yew::Callback::noop(), on_submitted, on_error);
+    let root = root();
+    let app = yew::Renderer::<KycUpload>::with_root_and_props(root.clone(), props).render();
+    wait_for("the restored file", 10_000.0, || shown_name(&root, "id_file").as_deref() == Some("passport.jpg")).await;
+    wait_for("the form", 10_000.0, || stage(&root) == "editing").await;
+
+    click(&root, "submit");
+    wait_for("the refusal", 30_000.0, || !errors.borrow().is_empty()).await;
+    assert_eq!(errors.borrow()[0].code, "file_not_uploaded", "{:?}", errors.borrow());
+    assert!(text_of(&root, "message").contains("verification has not started"), "{}", text_of(&root, "message"));
+    assert_eq!(shown_name(&root, "id_file"), None, "the refused file is no longer shown as uploaded");
+    assert!(text_of(&root, "error-id_file").contains("no longer available"), "{}", text_of(&root, "error-id_file"));
+
+    let photo = file("passport.jpg", fixture!("sharp.jpg"), "image/jpeg");
+    choose(&root, "id_file", &photo);
+    let checked = || shown_name(&root, "id_file").is_some() && !root.text_content().unwrap_or_default().contains("Checking the photo");
+    wait_for("the new photo to be checked", 15_000.0, checked).await;
+    click(&root, "submit");
+    wait_for("the status panel", 30_000.0, || by_testid(&root, "status").is_some()).await;
+    assert_eq!(submitted.borrow().len(), 1);
+
+    let log = events(Some(&customer), 0).await;
+    let ids: Vec<&Value> = of_kind(&log, "files").into_iter().filter(|f| f["fields"].get("id_file").is_some()).collect();
+    assert_eq!(ids.len(), 2, "the refused id once, then the new file: {ids:#?}");
+    assert_eq!(ids[0]["error_code"], "file_not_uploaded");
+    assert_eq!(ids[1]["status"], 200);
+    assert_ne!(ids[1]["fields"]["id_file"], ids[0]["fields"]["id_file"]);
+    assert_ne!(ids[1]["idempotency_key"], ids[0]["idempotency_key"], "another request, another key");
+    assert!(ids[0]["idempotency_key"].as_str().unwrap().starts_with("restored-session-"), "the restored session's key prefix");
+    app.destroy();
+}
