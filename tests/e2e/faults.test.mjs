@@ -51,8 +51,20 @@ function rng(seed) {
 }
 
 const ROUTES = ['token', 'presign', 'put', 'files', 'customer', 'any'];
-/** Routes an outage hits: the ones a click uses (an outage while the page loads can't be clicked around). */
-const OUTAGE_ROUTES = ['presign', 'put', 'files'];
+/**
+ * Routes an outage hits: the ones a click uses (an outage while the page loads can't be
+ * clicked around); `files_id` = only the request carrying id_file ("verification did not start").
+ */
+const OUTAGE_ROUTES = ['presign', 'put', 'files', 'files_id'];
+
+/** An outage: one route fails 6-12 times in a row (a click's retries run out; a later click gets through). */
+function outageRule(r) {
+  const where = r.pick(OUTAGE_ROUTES);
+  const rule = { route: where === 'files_id' ? 'files' : where, probability: 1, count: r.int(6, 12),
+    action: { type: 'status', status: r.pick([500, 503]) } };
+  if (where === 'files_id') rule.id_file = true;
+  return rule;
+}
 /** Where an answer is lost: files split into the request carrying id_file and the others. */
 const LOSE_WHERE = ['presign', 'put', 'files_id', 'files_other', 'customer', 'any'];
 /** Menu weight of lost answers: about a third of the flows lose at least one answer. */
@@ -103,8 +115,7 @@ export function planFor(seed) {
     [2, () => ({ route: r.pick(['presign', 'put']), probability: r.pick([0.5, 1]), count: 1,
       action: { type: 'expire_presign' } })],
     // an outage: one route fails 6-12 times in a row (a click's retries run out; a later click gets through)
-    [1, () => ({ route: r.pick(OUTAGE_ROUTES), probability: 1, count: r.int(6, 12),
-      action: { type: 'status', status: r.pick([500, 503]) } })],
+    [1, () => outageRule(r)],
     // the answer is lost after the request took effect
     [LOSE_WEIGHT, () => loseRule(r)],
   ];

@@ -260,6 +260,10 @@ test('statusReadsAfterId: only customer_get events after the first request carry
   seq = 0;
   const evs = [customerGet(200), presign('f1', 'id_file'), put('f1'), files(null, { key: 'b', status: 503 }),
     files({ id_file: 'f1' }, { key: 'b' }), customerGet(200)];
+  // the faulted request #4 carried id_file (same key as #5): the read after it counts
+  const notStarted = renumber([presign('f1', 'id_file'), put('f1'), files(null, { key: 'b', status: 503 }), customerGet(200),
+    files({ id_file: 'f1' }, { key: 'b' })]);
+  assert.equal(statusReadsAfterId(notStarted, C).length, 1);
   assert.equal(statusReadsAfterId(evs, C).length, 1);
   assert.equal(statusReadsAfterId(evs.slice(0, 4), C).length, 0);
 });

@@ -194,7 +194,11 @@ export const verificationStarted = (events, customerId) => idSubmissions(events,
  */
 export function statusReadsAfterId(events, customerId) {
   const all = [...events].sort(bySeq);
-  const firstId = filesEvents(all, customerId).find(hasId);
+  // A request stopped by a fault before effect is logged without fields; it carried
+  // id_file when its key is the key of a request that did.
+  const fs = filesEvents(all, customerId);
+  const idKeys = new Set(fs.filter(hasId).map((e) => e.idempotency_key));
+  const firstId = fs.find((e) => hasId(e) || (!e.fields && idKeys.has(e.idempotency_key)));
   if (!firstId) return [];
   return all.filter((e) => e.kind === 'customer_get' && e.seq > firstId.seq
     && (!customerId || e.customer_id === customerId || e.customer_id == null));
