@@ -83,7 +83,8 @@ for (const [label, action, status] of [
 test('the id_file answer lost on every try and the status read failing twice: settled by a status read, submitted', async () => {
   const customerId = await sandbox.freshCustomer('cus_lostall');
   const r = await runFlow(page, {
-    customerId, docType: 'passport', files: PASSPORT_POA,
+    // webhooks=0: the page does not forward the result, so only the status read can settle it
+    customerId, docType: 'passport', files: PASSPORT_POA, params: { webhooks: 0 },
     // after the page has loaded the customer, so the customer faults hit the status read
     beforeClick: () => sandbox.setFaults([
       { route: 'files', id_file: true, probability: 1, action: { type: 'lose_answer', status: 503 } },
@@ -145,7 +146,7 @@ test('every id_file request failing before effect: "verification did not start",
 test('a reload after an unknown outcome settles on load by reading the customer, without sending id_file again', async () => {
   const customerId = await sandbox.freshCustomer('cus_unknown');
   const r = await runFlow(page, {
-    customerId, docType: 'passport', files: PASSPORT_POA,
+    customerId, docType: 'passport', files: PASSPORT_POA, params: { webhooks: 0 },
     beforeClick: () => sandbox.setFaults([
       { route: 'files', id_file: true, probability: 1, action: { type: 'lose_answer', status: 503 } },
       { route: 'customer', probability: 1, action: { type: 'status', status: 503 } },
@@ -172,4 +173,25 @@ test('a reload after an unknown outcome settles on load by reading the customer,
   assert.equal(count(rr.kyc, 'error'), 0, explain(rr, after));
   const whole = windowEvents(await sandbox.events({ since: r.since }), customerId);
   assert.deepEqual(checkSubmission(whole, { customerId, chosen: Object.keys(PASSPORT_POA), outcome: 'completed' }), [], dumpEvents(whole));
+});
+
+test('a result the host forwards while the outcome is being settled settles it: submitted, no onError', async () => {
+  const customerId = await sandbox.freshCustomer('cus_hostsettles');
+  const r = await runFlow(page, {
+    customerId, docType: 'passport', files: PASSPORT_POA,
+    // every id_file answer lost and every status read failing: only the
+    // webhook result the demo page forwards with setStatus can settle it
+    beforeClick: () => sandbox.setFaults([
+      { route: 'files', id_file: true, probability: 1, action: { type: 'lose_answer', status: 503 } },
+      { route: 'customer', probability: 1, action: { type: 'status', status: 503 } },
+    ], 15),
+  });
+  assert.equal(r.outcome, 'completed', explain(r));
+  assert.deepEqual(r.violations, [], explain(r));
+  assert.equal(idSubmissions(r.events, customerId).length, 1, explain(r));
+  assert.equal(statusReadsAfterId(r.events, customerId).filter((e) => e.status === 200).length, 0, `no status read answered\n${explain(r)}`);
+  assert.equal(count(r.kyc, 'submitted'), 1, explain(r));
+  assert.equal(count(r.kyc, 'error'), 0, explain(r));
+  assert.ok(r.kyc.some((e) => e.type === 'status' && e.detail.status !== 'pending'), `the forwarded result\n${explain(r)}`);
+  await page.waitForSelector('[data-testid=status]', { state: 'visible', timeout: 10000 });
 });
