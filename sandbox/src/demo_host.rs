@@ -12,7 +12,6 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::middleware;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,7 +22,7 @@ use serde_json::{json, Value};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::cors::{self, Cors};
+use crate::cors;
 use crate::error::{self, parse_json, AppError, PathId};
 use crate::{clock, sign};
 
@@ -73,12 +72,6 @@ impl DemoState {
 
 /// Router of the demo listener.
 pub fn demo_app(state: DemoState) -> Router {
-    let cors = Cors {
-        origins: Arc::new(state.inner.config.origins.clone()),
-        methods: "GET, POST",
-        headers: "Content-Type",
-        expose: "",
-    };
     let mut router = Router::new()
         .route("/demo/token", post(token))
         .route("/demo/webhook", post(webhook))
@@ -88,11 +81,11 @@ pub fn demo_app(state: DemoState) -> Router {
         Some(dir) => router.fallback_service(tower_http::services::ServeDir::new(dir)),
         None => router.route("/", get(index)).fallback(error::not_found),
     };
-    router
+    let router = router
         .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
-        .layer(middleware::from_fn_with_state(cors, cors::layer))
-        .with_state(state)
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024));
+    let origins = state.inner.config.origins.clone();
+    cors::apply(router, &origins, cors::DEMO).with_state(state)
 }
 
 async fn index() -> Html<&'static str> {

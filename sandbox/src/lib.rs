@@ -24,10 +24,8 @@ pub mod state;
 pub mod storage;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::middleware;
 use axum::routing::{get, post, put};
 use axum::Router;
 use tokio::net::TcpListener;
@@ -36,19 +34,11 @@ pub use config::Config;
 pub use demo_host::{demo_app, DemoConfig, DemoState};
 pub use state::AppState;
 
-use cors::Cors;
-
 /// Largest JSON body accepted by the API.
 pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// The platform API router (`/oauth/token`, `/v1/...`, and `/_sandbox/...` with `--admin`).
 pub fn app(state: AppState) -> Router {
-    let cors = Cors {
-        origins: Arc::new(state.config().origins()),
-        methods: "GET, POST",
-        headers: "Authorization, Content-Type, Idempotency-Key",
-        expose: "Retry-After",
-    };
     let mut router = Router::new()
         .route("/oauth/token", post(oauth::token))
         .route("/v1/files", post(files::create))
@@ -57,28 +47,20 @@ pub fn app(state: AppState) -> Router {
     if state.config().admin {
         router = router.merge(admin::router(state.clone()));
     }
-    router
+    let router = router
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(DefaultBodyLimit::max(JSON_LIMIT))
-        .layer(middleware::from_fn_with_state(cors, cors::layer))
-        .with_state(state)
+        .layer(DefaultBodyLimit::max(JSON_LIMIT));
+    cors::apply(router, &state.config().origins(), cors::API).with_state(state)
 }
 
 /// The storage origin router (`PUT /upload/{file_id}`).
 pub fn storage_app(state: AppState) -> Router {
-    let cors = Cors {
-        origins: Arc::new(state.config().origins()),
-        methods: "PUT",
-        headers: "Content-Type",
-        expose: "ETag",
-    };
-    Router::new()
+    let router = Router::new()
         .route("/upload/{file_id}", put(storage::put))
         .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
-        .layer(middleware::from_fn_with_state(cors, cors::layer))
-        .with_state(state)
+        .method_not_allowed_fallback(error::method_not_allowed);
+    cors::apply(router, &state.config().origins(), cors::STORAGE).with_state(state)
 }
 
 /// A sandbox serving on its three listeners.

@@ -36,33 +36,79 @@ async fn wait_for<F: std::future::Future<Output = bool>>(mut f: impl FnMut() -> 
     false
 }
 
+/// The comma-separated values of header `name`, lowercased (header names are case-insensitive).
+fn list(resp: &reqwest::Response, name: &str) -> Vec<String> {
+    resp.headers()
+        .get_all(name)
+        .iter()
+        .flat_map(|v| v.to_str().unwrap().split(','))
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn has_all(resp: &reqwest::Response, name: &str, want: &[&str]) -> bool {
+    let got = list(resp, name);
+    want.iter().all(|w| got.iter().any(|g| g == w))
+}
+
+fn no_cors_headers(resp: &reqwest::Response) -> bool {
+    resp.headers().keys().all(|k| !k.as_str().starts_with("access-control-"))
+}
+
+async fn preflight(c: &Client, url: String, origin: &str, method: &str, headers: &str) -> reqwest::Response {
+    c.request(Method::OPTIONS, url)
+        .header("origin", origin)
+        .header("access-control-request-method", method)
+        .header("access-control-request-headers", headers)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The preflight answer a browser needs for `method` with `headers` from `origin`.
+fn assert_preflight_allows(resp: &reqwest::Response, origin: &str, method: &str, headers: &[&str]) {
+    assert!(resp.status().is_success(), "preflight status {}", resp.status());
+    assert_eq!(resp.headers()["access-control-allow-origin"], origin, "exact origin, never *");
+    assert!(has_all(resp, "access-control-allow-methods", &[&method.to_ascii_lowercase()]), "{:?}", resp.headers());
+    assert!(has_all(resp, "access-control-allow-headers", headers), "{:?}", resp.headers());
+    assert_eq!(resp.headers()["access-control-max-age"], "600");
+    assert!(!resp.headers().contains_key("access-control-allow-credentials"), "no credentials");
+    assert!(has_all(resp, "vary", &["origin"]));
+}
+
 #[tokio::test]
 async fn cors_preflights_for_allowed_origins_only() {
     let (r, _dir) = real(|_| {}).await;
     let c = Client::new();
-    let pre = |url: String, origin: &str, method: &str, headers: &str| {
-        c.request(Method::OPTIONS, url)
-            .header("origin", origin)
-            .header("access-control-request-method", method)
-            .header("access-control-request-headers", headers)
-            .send()
-    };
-    let resp = pre(api(&r, "/v1/files"), "http://127.0.0.1:8790", "POST", "authorization,content-type").await.unwrap();
-    assert!(resp.status().is_success());
-    let h = resp.headers();
-    assert_eq!(h["access-control-allow-origin"], "http://127.0.0.1:8790");
-    assert_eq!(h["access-control-allow-headers"], "Authorization, Content-Type, Idempotency-Key");
-    assert_eq!(h["access-control-allow-methods"], "GET, POST");
-    let resp = pre(api(&r, "/v1/customers/x/files"), "http://evil.example", "POST", "authorization").await.unwrap();
-    assert!(resp.headers().keys().all(|k| !k.as_str().starts_with("access-control-")));
+    // The widget's files request: token, JSON body and idempotency key.
+    let files = api(&r, "/v1/customers/cus_individual_demo/files");
+    let resp = preflight(&c, files.clone(), "http://127.0.0.1:8790", "POST", "authorization,content-type,idempotency-key").await;
+    assert_preflight_allows(&resp, "http://127.0.0.1:8790", "POST", &["authorization", "content-type", "idempotency-key"]);
+    assert_eq!(list(&resp, "access-control-allow-methods"), ["get", "post"]);
+    assert!(has_all(&resp, "access-control-allow-headers", &["accept"]));
+    let resp = preflight(&c, api(&r, "/v1/files"), "http://localhost:8080", "POST", "authorization,content-type").await;
+    assert_preflight_allows(&resp, "http://localhost:8080", "POST", &["authorization", "content-type"]);
+    // A disallowed origin gets no CORS header at all, not even the methods or headers.
+    for origin in ["http://evil.example", "http://127.0.0.1:8790.evil.example", "null"] {
+        let resp = preflight(&c, files.clone(), origin, "POST", "authorization,idempotency-key").await;
+        assert!(!resp.headers().contains_key("access-control-allow-origin"), "{origin}");
+        assert!(no_cors_headers(&resp), "{origin}: {:?}", resp.headers());
+    }
+    // Storage: the presigned PUT with its Content-Type.
     let storage = format!("http://{}/upload/file_X", r.storage);
-    let resp = pre(storage.clone(), "http://localhost:8080", "PUT", "content-type").await.unwrap();
-    assert_eq!(resp.headers()["access-control-allow-origin"], "http://localhost:8080");
-    assert_eq!(resp.headers()["access-control-allow-methods"], "PUT");
-    assert_eq!(resp.headers()["access-control-allow-headers"], "Content-Type");
-    let resp = pre(storage, "http://localhost:9999", "PUT", "content-type").await.unwrap();
-    assert!(resp.headers().keys().all(|k| !k.as_str().starts_with("access-control-")));
-    // Actual requests expose ETag (storage) and Retry-After (API).
+    let resp = preflight(&c, storage.clone(), "http://localhost:8080", "PUT", "content-type").await;
+    assert_preflight_allows(&resp, "http://localhost:8080", "PUT", &["content-type"]);
+    assert_eq!(list(&resp, "access-control-allow-methods"), ["put"]);
+    assert!(!has_all(&resp, "access-control-allow-headers", &["authorization"]), "storage never takes the token");
+    let resp = preflight(&c, storage, "http://localhost:9999", "PUT", "content-type").await;
+    assert!(no_cors_headers(&resp));
+    // Demo host backend: the page's token exchange.
+    let resp = preflight(&c, format!("http://{}/demo/token", r.demo), "http://127.0.0.1:8790", "POST", "content-type").await;
+    assert_preflight_allows(&resp, "http://127.0.0.1:8790", "POST", &["content-type"]);
+    let resp = preflight(&c, format!("http://{}/demo/token", r.demo), "http://evil.example", "POST", "content-type").await;
+    assert!(no_cors_headers(&resp));
+    // Actual requests expose ETag (storage) and Retry-After (API), to allowed origins only.
     let tok = real_token(&c, &r).await;
     let p = presign(&c, &r, &tok, "id_file", "image/png", 5).await;
     let put = c
@@ -74,12 +120,66 @@ async fn cors_preflights_for_allowed_origins_only() {
         .await
         .unwrap();
     assert_eq!(put.status(), StatusCode::OK);
-    assert_eq!(put.headers()["access-control-expose-headers"], "ETag");
+    assert_eq!(put.headers()["access-control-allow-origin"], "http://localhost:8790");
+    assert_eq!(list(&put, "access-control-expose-headers"), ["etag"]);
     assert!(put.headers().contains_key("etag"));
     let get = c.get(api(&r, "/v1/customers/cus_individual_demo")).bearer_auth(&tok).header("origin", "http://localhost:8790").send().await.unwrap();
-    assert_eq!(get.headers()["access-control-expose-headers"], "Retry-After");
+    assert_eq!(get.headers()["access-control-allow-origin"], "http://localhost:8790");
+    assert_eq!(list(&get, "access-control-expose-headers"), ["retry-after"]);
+    let get = c.get(api(&r, "/v1/customers/cus_individual_demo")).bearer_auth(&tok).header("origin", "http://evil.example").send().await.unwrap();
+    assert_eq!(get.status(), StatusCode::OK);
+    assert!(no_cors_headers(&get), "{:?}", get.headers());
+    let get = c.get(api(&r, "/v1/customers/cus_individual_demo")).bearer_auth(&tok).send().await.unwrap();
+    assert!(no_cors_headers(&get), "no Origin, no CORS headers");
     let kinds: Vec<String> = events(&c, &r).await.iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect();
-    assert_eq!(kinds, ["token", "presign", "put", "customer_get"], "preflights are not logged");
+    assert_eq!(kinds, ["token", "presign", "put", "customer_get", "customer_get", "customer_get"], "preflights are not logged");
+}
+
+#[tokio::test]
+async fn cors_errors_are_readable_cross_origin() {
+    let (r, _dir) = real(|_| {}).await;
+    let c = Client::new();
+    let origin = "http://127.0.0.1:8790";
+    let tok = real_token(&c, &r).await;
+    let rules = json!({"rules": [{"route": "customer", "count": 1, "action": {"type": "status", "status": 429, "retry_after": 7}}]});
+    assert_eq!(c.post(api(&r, "/_sandbox/faults")).json(&rules).send().await.unwrap().status(), StatusCode::OK);
+    let resp = c.get(api(&r, "/v1/customers/cus_individual_demo")).bearer_auth(&tok).header("origin", origin).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(resp.headers()["retry-after"], "7");
+    assert_eq!(resp.headers()["access-control-allow-origin"], origin);
+    assert!(has_all(&resp, "access-control-expose-headers", &["retry-after"]), "{:?}", resp.headers());
+    // Other errors too: a missing token, an unknown route, a refused upload.
+    let resp = c.get(api(&r, "/v1/customers/cus_individual_demo")).header("origin", origin).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(resp.headers()["access-control-allow-origin"], origin);
+    let resp = c.post(api(&r, "/v1/nothing")).header("origin", origin).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert_eq!(resp.headers()["access-control-allow-origin"], origin);
+    let p = presign(&c, &r, &tok, "id_file", "image/png", 5).await;
+    let put = c.put(p["upload_url"].as_str().unwrap()).header("origin", origin).header("content-type", "image/jpeg").body(vec![1u8; 5]).send().await.unwrap();
+    assert_eq!(put.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(put.headers()["access-control-allow-origin"], origin);
+}
+
+#[tokio::test]
+async fn cors_origins_come_from_allow_origin() {
+    // As the e2e runs start it: the demo page's origin and the browser-test page's origin.
+    let (demo_page, test_page) = ("http://127.0.0.1:7001", "http://127.0.0.1:7002");
+    let (r, _dir) = real(|c| c.allow_origin = vec![demo_page.into(), test_page.into(), "*".into()]).await;
+    let c = Client::new();
+    for origin in [demo_page, test_page] {
+        let resp = preflight(&c, api(&r, "/v1/customers/cus_individual_demo/files"), origin, "POST", "authorization,idempotency-key").await;
+        assert_preflight_allows(&resp, origin, "POST", &["authorization", "idempotency-key"]);
+        let resp = preflight(&c, format!("http://{}/upload/file_X", r.storage), origin, "PUT", "content-type").await;
+        assert_preflight_allows(&resp, origin, "PUT", &["content-type"]);
+        let resp = preflight(&c, format!("http://{}/demo/token", r.demo), origin, "POST", "content-type").await;
+        assert_preflight_allows(&resp, origin, "POST", &["content-type"]);
+    }
+    // The defaults no longer apply, and `*` is never a wildcard.
+    for origin in ["http://127.0.0.1:8790", "http://other.example"] {
+        let resp = preflight(&c, api(&r, "/v1/files"), origin, "POST", "authorization").await;
+        assert!(no_cors_headers(&resp), "{origin}: {:?}", resp.headers());
+    }
 }
 
 #[tokio::test]
