@@ -110,7 +110,7 @@ fn exposure(luma: &[u8]) -> (f32, f32, f32, f32) {
     )
 }
 
-/// Distance, in analysed pixels, of the coarse differences [`sharpness`]
+/// Distance, in analysed pixels, of the coarse differences the sharpness measure
 /// compares the fine ones with.
 pub const SHARPNESS_SPAN: usize = 8;
 
