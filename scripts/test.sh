@@ -7,7 +7,8 @@
 #   1. setup        scripts/setup.sh (installs what is missing; ~2 s when all is there)
 #   2. host tests   cargo test --workspace            (pure core + sandbox)
 #   3. clippy       host --workspace --all-targets, and wasm32 for the widget crate
-#   4. build        trunk build --release  -> dist/   and the sandbox in release
+#   4. build        trunk build --release  -> dist/, scripts/package.sh --skip-build -> target/npm/,
+#                   and the sandbox in release
 #   5. sandbox      started with --admin --demo-dir dist (stopped on exit, whatever happens)
 #   6. browser      cargo test --target wasm32-unknown-unknown (wasm-bindgen-test in headless
 #                   Chromium, page on 127.0.0.1:8791; some tests use the sandbox)
@@ -21,6 +22,7 @@
 #   SKIP_BENCH=1        don't run the benchmark at the end
 #   E2E_FILES="a.test.mjs b.test.mjs"   run only these e2e files
 #   KYC_API_ADDR / KYC_STORAGE_ADDR / KYC_DEMO_ADDR  sandbox addresses (defaults 127.0.0.1:8787/8788/8790)
+#   E2E_PACKAGE_PORT=8792  port of package.test.mjs's host pages (the sandbox allows that origin)
 # Exits non-zero if anything failed; the last line is "total: N passed, N failed".
 set -uo pipefail
 
@@ -33,6 +35,7 @@ export KYC_API_ADDR="${KYC_API_ADDR:-127.0.0.1:8787}"
 export KYC_STORAGE_ADDR="${KYC_STORAGE_ADDR:-127.0.0.1:8788}"
 export KYC_DEMO_ADDR="${KYC_DEMO_ADDR:-127.0.0.1:8790}"
 export WBT_ADDR="${WASM_BINDGEN_TEST_ADDRESS:-127.0.0.1:8791}"   # browser tests' page (CORS-allowed)
+export E2E_PACKAGE_PORT="${E2E_PACKAGE_PORT:-8792}"   # package.test.mjs's host pages on 127.0.0.1 (CORS-allowed)
 export E2E_API="http://$KYC_API_ADDR"
 export E2E_STORAGE="http://$KYC_STORAGE_ADDR"
 export E2E_DEMO="http://$KYC_DEMO_ADDR"
@@ -128,6 +131,9 @@ build_rc=$?; count_step $build_rc
 if [ "$build_rc" -eq 0 ]; then
   say "bundle in dist/"
   ls -l dist/ | sed 's/^/  /'
+  # The npm package of that build: target/npm/kyc-upload-<version>.tgz.
+  step "npm package (scripts/package.sh --skip-build)" "$LOGS/package.log" ./scripts/package.sh --skip-build
+  count_step $?
 fi
 
 # The sandbox is built once, in release. The root [profile.release] is tuned for a
@@ -143,7 +149,7 @@ port_busy() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
 
 start_sandbox() {
   local a
-  for a in "$KYC_API_ADDR" "$KYC_STORAGE_ADDR" "$KYC_DEMO_ADDR" "$WBT_ADDR"; do
+  for a in "$KYC_API_ADDR" "$KYC_STORAGE_ADDR" "$KYC_DEMO_ADDR" "$WBT_ADDR" "127.0.0.1:$E2E_PACKAGE_PORT"; do
     if port_busy "$a"; then
       echo "address $a is already in use (a sandbox or demo still running?); stop it or set KYC_*_ADDR" >&2
       return 1
@@ -154,7 +160,7 @@ start_sandbox() {
   "$bin" --admin --data-dir "$SANDBOX_DATA" --demo-dir "$ROOT/dist" \
     --api-addr "$KYC_API_ADDR" --storage-addr "$KYC_STORAGE_ADDR" --demo-addr "$KYC_DEMO_ADDR" \
     --allow-origin "$E2E_DEMO" --allow-origin "http://localhost:${KYC_DEMO_ADDR##*:}" \
-    --allow-origin "http://$WBT_ADDR" --review-delay 0.5 \
+    --allow-origin "http://$WBT_ADDR" --allow-origin "http://127.0.0.1:$E2E_PACKAGE_PORT" --review-delay 0.5 \
     >"$LOGS/sandbox.log" 2>&1 &
   SANDBOX_PID=$!
   local i

@@ -1,0 +1,306 @@
+// TypeScript declarations for the kyc-upload package (hand-written; the
+// wasm-bindgen glue is generated without them). They describe what
+// src/embed.rs, src/core/options.rs and www/element.js really accept and
+// emit; tests/e2e/package.test.mjs checks recorded browser payloads against
+// them and tests/types/ proves that wrong host code fails to compile.
+
+// ------------------------------------------------------------------ basics
+
+/** An upload slot, as the API names it (also the `data-testid` suffix). */
+export type Slot = "id_file" | "id_file_back" | "proof_of_address_file" | "liveness_check_file";
+
+/** The customer kind. `"business"` is refused before any request (use KYB). */
+export type CustomerType = "individual" | "business";
+
+/** What a photo the quality gate rejects does. */
+export type QualityGate = "block" | "warn" | "off";
+
+/** UI language: only English ships today (`"en"` or an `en-` tag). */
+export type Locale = "en" | `en-${string}`;
+
+/** What `getToken` may return: a bare token (reused for 60 s) or a token with its lifetime. */
+export interface TokenResponse {
+  access_token: string;
+  /** Seconds; the widget refreshes at the latest 30 s before expiry. */
+  expires_in: number;
+}
+
+/**
+ * The host's token callback. A synchronous throw or a malformed value is a
+ * configuration error (`invalid_token_value`); a rejected Promise is retried
+ * like a network error (`token_error` when it keeps failing).
+ */
+export type GetToken = () => string | TokenResponse | Promise<string | TokenResponse>;
+
+// ------------------------------------------------------------------ error codes
+
+/** Codes the widget itself produces. */
+export type WidgetErrorCode =
+  | "business_customer"
+  | "network_error"
+  | "server_error"
+  | "rate_limited"
+  | "timeout"
+  | "stalled"
+  | "token_error"
+  | "invalid_token_value"
+  | "unauthorized"
+  | "upload_url_expired"
+  | "outcome_unknown"
+  | "bad_response"
+  | "file_required"
+  /** `<kyc-upload>` only: `customer-id` or `api-base` changed while a submission ran. */
+  | "upload_interrupted"
+  /** Thrown by `mount` / `update`; `<kyc-upload>` reports it as `kyc-error`. */
+  | "invalid_option"
+  /** Thrown by `setStatus` for an unknown status. */
+  | "invalid_status";
+
+/** Codes the platform answers with (passed through as the platform sent them). */
+export type PlatformErrorCode =
+  | "customer_not_found"
+  | "file_not_uploaded"
+  | "file_purpose_mismatch"
+  | "file_already_submitted"
+  | "document_type_not_accepted"
+  | "file_too_large"
+  | "unsupported_content_type"
+  | "invalid_request"
+  | "invalid_json"
+  | "insufficient_scope"
+  | "payload_too_large"
+  | "not_found"
+  /** A 4xx answer without a contract error body. */
+  | `http_${number}`;
+
+/** Every code this version knows of: a closed union, for exhaustive `switch`es. */
+export type KnownKycErrorCode = WidgetErrorCode | PlatformErrorCode;
+
+/**
+ * An error code. `(string & {})` is there on purpose: for a refused request
+ * the widget forwards the platform's `error.code` verbatim, and the platform
+ * may add codes this package does not know yet; a closed union would promise
+ * an exhaustiveness the runtime cannot keep. Editors still complete the
+ * known codes.
+ */
+export type KycErrorCode = KnownKycErrorCode | (string & {});
+
+// ------------------------------------------------------------------ payloads
+
+/** `onProgress` / `kyc-progress`: bytes of one slot's upload. */
+export interface KycProgressDetail {
+  slot: Slot;
+  loaded: number;
+  total: number;
+  /** 0–100, rounded. */
+  percent: number;
+}
+
+/** `onSubmitted` / `kyc-submitted`: `id_file` was accepted, verification started. */
+export interface KycSubmittedDetail {
+  customerId: string;
+  /** Platform file id per uploaded slot. */
+  files: Partial<Record<Slot, string>>;
+  /** ISO 8601. */
+  submittedAt: string;
+}
+
+/** `onError`: why a submission (or the widget) stopped. */
+export interface KycErrorDetail {
+  code: KycErrorCode;
+  /** What the customer was told. */
+  message: string;
+  /** The slot at fault, when one is. */
+  slot?: Slot;
+}
+
+/** `kyc-error` and the element's `onError`: `KycErrorDetail`, plus the option at fault for `invalid_option`. */
+export interface KycElementErrorDetail extends KycErrorDetail {
+  option?: string;
+}
+
+/** The verification states `onStatusChange` reports (and `setStatus` accepts). */
+export type VerificationStatus = "pending" | "verified" | "rejected";
+
+/** `onStatusChange` / `kyc-status`. */
+export type KycStatusDetail =
+  | { status: "pending"; /** ISO 8601: when it was submitted. */ since: string; rejectionReason?: undefined }
+  | { status: "verified"; since?: undefined; rejectionReason?: undefined }
+  | { status: "rejected"; rejectionReason: string | null; since?: undefined };
+
+// ------------------------------------------------------------------ options
+
+/** The options of `mount` and `WidgetHandle.update`. Unknown options are refused at run time too. */
+export interface KycUploadOptions {
+  /** Absolute URL of the platform API; `https://` (plain `http://` only for loopback hosts). */
+  apiBase: string;
+  /** Letters, digits, `_`, `-` (at most 128). */
+  customerId: string;
+  getToken: GetToken;
+  /** Default: read with `GET /customers/{id}`. */
+  customerType?: CustomerType;
+  /** Default `false`. */
+  requireProofOfAddress?: boolean;
+  /** Default `false`. */
+  requireLiveness?: boolean;
+  /** Bytes, 1 to 100 MiB; default 10 MiB. Larger photos are downscaled, other files refused. */
+  maxFileSize?: number;
+  /** Default `"en"`. */
+  locale?: Locale;
+  /** Default `"block"`. */
+  qualityGate?: QualityGate;
+  /** Poll `GET /customers/{id}` while pending. Default `false`. */
+  pollStatus?: boolean;
+  /** At least 5000; default 30000. */
+  pollIntervalMs?: number;
+  /** At least 1000; default 30000. An upload without progress for this long is abandoned and retried. */
+  stallTimeoutMs?: number;
+  onProgress?: (detail: KycProgressDetail) => void;
+  onSubmitted?: (detail: KycSubmittedDetail) => void;
+  onError?: (detail: KycErrorDetail) => void;
+  onStatusChange?: (detail: KycStatusDetail) => void;
+}
+
+/** What `mount`, `update` and `setStatus` throw: an `Error` with a stable `code`. */
+export interface KycOptionError extends Error {
+  code: "invalid_option" | "invalid_status";
+  /** The option at fault (`invalid_option`). */
+  option?: string;
+}
+
+// ------------------------------------------------------------------ handle
+
+/** A mounted widget. */
+export declare class WidgetHandle {
+  private constructor();
+  /** Shows a result the host learned from a webhook. Throws `invalid_status` for anything else. */
+  setStatus(status: VerificationStatus, reason?: string | null): void;
+  /** Applies new options in place (a submission in flight goes on); `customerId` and `apiBase` cannot change. */
+  update(options: KycUploadOptions): void;
+  /** Whether a submission is running. */
+  readonly busy: boolean;
+  /** Unmounts: aborts uploads in flight and frees every closure. */
+  destroy(): void;
+  /** Frees the handle's wasm memory (after `destroy`); the handle is unusable afterwards. */
+  free(): void;
+}
+
+// ------------------------------------------------------------------ quality gate
+
+export type QualityVerdict = "accept" | "warn" | "reject";
+
+export type QualityReasonCode =
+  | "too_small"
+  | "blurry"
+  | "too_dark"
+  | "overexposed"
+  | "glare"
+  | "unreadable"
+  | "unsupported_format"
+  | "empty_file";
+
+export interface QualityReport {
+  verdict: QualityVerdict;
+  reasons: Array<{ code: QualityReasonCode; message: string }>;
+  width: number;
+  height: number;
+  metrics: {
+    sharpness: number;
+    luma_mean: number;
+    luma_p05: number;
+    luma_p95: number;
+    clipped_fraction: number;
+    glare_fraction: number;
+  };
+}
+
+// ------------------------------------------------------------------ module
+
+/** Where the wasm comes from (default: `kyc-upload_bg.wasm` next to the module, via `import.meta.url`). */
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/** The raw wasm exports (not a stable API). */
+export interface InitOutput {
+  readonly memory: WebAssembly.Memory;
+}
+
+/**
+ * Loads the wasm and registers `<kyc-upload>`. Call (and await) it once
+ * before `mount` or `checkImage`; later calls return the same instance.
+ */
+export default function init(
+  module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
+): Promise<InitOutput>;
+
+/** Synchronous `init` from already fetched bytes or a compiled module. */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/** Mounts the widget into `element` (its content is replaced). Throws `invalid_option`. */
+export function mount(element: Element, options: KycUploadOptions): WidgetHandle;
+
+/** The quality gate on its own, as the widget runs it when a photo is chosen. */
+export function checkImage(blob: Blob): Promise<QualityReport>;
+
+/** Names of the options that take functions. */
+export function callbackOptions(): string[];
+
+/** Runs when the module initialises (registers the element); `init` calls it. */
+export function start(): void;
+
+// ------------------------------------------------------------------ <kyc-upload>
+
+/** Events `<kyc-upload>` dispatches (they bubble and cross shadow roots). */
+export interface KycUploadElementEventMap {
+  "kyc-progress": CustomEvent<KycProgressDetail>;
+  "kyc-submitted": CustomEvent<KycSubmittedDetail>;
+  "kyc-error": CustomEvent<KycElementErrorDetail>;
+  "kyc-status": CustomEvent<KycStatusDetail>;
+}
+
+/**
+ * `<kyc-upload api-base="..." customer-id="...">`. Attributes carry the plain
+ * options (`api-base`, `customer-id`, `customer-type`, `require-proof-of-address`,
+ * `require-liveness`, `max-file-size`, `quality-gate`, `poll-status`,
+ * `poll-interval-ms`, `stall-timeout-ms`); the functions are properties. It
+ * mounts once connected with `getToken` set.
+ */
+export interface KycUploadElement extends HTMLElement {
+  getToken: GetToken | undefined;
+  onProgress?: ((this: KycUploadElement, detail: KycProgressDetail) => void) | null;
+  onSubmitted?: ((this: KycUploadElement, detail: KycSubmittedDetail) => void) | null;
+  onError?: ((this: KycUploadElement, detail: KycElementErrorDetail) => void) | null;
+  onStatusChange?: ((this: KycUploadElement, detail: KycStatusDetail) => void) | null;
+  /** As `WidgetHandle.setStatus`; throws when not mounted yet. */
+  setStatus(status: VerificationStatus, reason?: string | null): void;
+  addEventListener<K extends keyof KycUploadElementEventMap>(
+    type: K,
+    listener: (this: KycUploadElement, ev: KycUploadElementEventMap[K]) => any,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener<K extends keyof HTMLElementEventMap>(
+    type: K,
+    listener: (this: KycUploadElement, ev: HTMLElementEventMap[K]) => any,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof KycUploadElementEventMap>(
+    type: K,
+    listener: (this: KycUploadElement, ev: KycUploadElementEventMap[K]) => any,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof HTMLElementEventMap>(
+    type: K,
+    listener: (this: KycUploadElement, ev: HTMLElementEventMap[K]) => any,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "kyc-upload": KycUploadElement;
+  }
+  // The events bubble, so any ancestor (or `document`) may listen for them.
+  interface HTMLElementEventMap extends KycUploadElementEventMap {}
+}
