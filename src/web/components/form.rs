@@ -381,8 +381,8 @@ async fn load_customer(api: Rc<Api>, load: LoadCustomer, props: KycUploadProps) 
                     continue;
                 }
                 if settle {
-                    let outcome = Outcome::Unconfirmed { failure };
-                    end_with(&dispatch, &props, outcome, None);
+                    let update = FlowUpdate::Finished { outcome: Outcome::Unconfirmed { failure }, known: vec![], refused: vec![] };
+                    end_with(&dispatch, &props, update, None);
                 } else {
                     let notice = Notice::error(
                         failure.code(),
@@ -452,14 +452,16 @@ fn verification_of(customer: &crate::core::api::Customer) -> Option<Verification
 }
 
 /// Ends a submission (or a settling read) that did not submit: the form
-/// takes the outcome, then shows its message and tells the host.
-fn end_with(dispatch: &UseReducerDispatcher<FormState>, props: &KycUploadProps, outcome: Outcome, document: Option<DocumentType>) {
-    let message = outcome_message(&outcome, document);
-    let slot = match &outcome {
+/// takes the outcome (`update` is a [`FlowUpdate::Finished`]), then shows
+/// its message and tells the host.
+fn end_with(dispatch: &UseReducerDispatcher<FormState>, props: &KycUploadProps, update: FlowUpdate, document: Option<DocumentType>) {
+    let FlowUpdate::Finished { outcome, .. } = &update else { return };
+    let message = outcome_message(outcome, document);
+    let slot = match outcome {
         Outcome::Stopped { slot, .. } => *slot,
         _ => None,
     };
-    dispatch.dispatch(Action::Flow(FlowUpdate::Finished { outcome, known: vec![], refused: vec![] }));
+    dispatch.dispatch(Action::Flow(update));
     if let Some(message) = message {
         let notice = Notice { code: message.code, text: message.text, blocking: message.blocking };
         props.on_error.emit(error_of(&notice, slot));
@@ -565,17 +567,7 @@ fn flow_updates(
                     dispatch.dispatch(Action::Verification(Verification::Pending { since_ms: submitted_at_ms }));
                     return;
                 }
-                let message = outcome_message(outcome, Some(document));
-                let slot = match outcome {
-                    Outcome::Stopped { slot, .. } => *slot,
-                    _ => None,
-                };
-                dispatch.dispatch(Action::Flow(update.clone()));
-                if let Some(message) = message {
-                    let notice = Notice { code: message.code, text: message.text, blocking: message.blocking };
-                    props.on_error.emit(error_of(&notice, slot));
-                    dispatch.dispatch(Action::Stopped(notice, slot));
-                }
+                end_with(&dispatch, &props, update.clone(), Some(document));
                 return;
             }
             _ => {}
