@@ -6,13 +6,15 @@
 //! `update` can replace them (and every other option but the customer and
 //! the API) while a submission runs, without restarting anything.
 
+use crate::core::api::FilesRequest;
 use crate::core::options::{parse_options, Options, RawValue, CALLBACK_OPTIONS};
 use crate::core::status::Verification;
 use crate::web::components::{KycUpload, KycUploadProps, ProgressInfo, SubmittedInfo, WidgetError};
 use crate::web::image::{check_image, report_to_js};
-use crate::web::js::{now_ms, set};
+use crate::web::js::{now_ms, to_js};
 use crate::web::token::TokenSource;
 use js_sys::{Function, Object, Reflect};
+use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -190,6 +192,7 @@ pub async fn check_image_js(blob: web_sys::Blob) -> Result<JsValue, JsValue> {
     }
 }
 
+/// The options object's own properties, each reduced to what checking needs.
 fn raw_entries(options: &JsValue) -> Vec<(String, RawValue)> {
     let object: &Object = options.unchecked_ref();
     Object::keys(object)
@@ -239,57 +242,88 @@ fn js_callback<T: 'static>(
     })
 }
 
+/// What `onError` receives.
+#[derive(Serialize)]
+struct ErrorPayload<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slot: Option<&'a str>,
+}
+
+/// The fields a thrown `Error` carries besides its message.
+#[derive(Serialize)]
+struct ThrownFields<'a> {
+    code: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    option: Option<&'a str>,
+}
+
+/// What `onProgress` receives.
+#[derive(Serialize)]
+struct ProgressPayload<'a> {
+    slot: &'a str,
+    loaded: f64,
+    total: f64,
+    percent: f64,
+}
+
+/// What `onSubmitted` receives.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SubmittedPayload<'a> {
+    customer_id: &'a str,
+    files: FilesRequest<'a>,
+    submitted_at: String,
+}
+
+/// What `onStatusChange` receives: `rejectionReason` (a string or `null`)
+/// only for `rejected`, `since` only for `pending`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusPayload<'a> {
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rejection_reason: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    since: Option<String>,
+}
+
 fn error_object(code: &str, message: &str, slot: Option<&str>) -> JsValue {
-    let object = Object::new();
-    set(&object, "code", code);
-    set(&object, "message", message);
-    if let Some(slot) = slot {
-        set(&object, "slot", slot);
-    }
-    object.into()
+    to_js(&ErrorPayload { code, message, slot })
 }
 
 fn error(code: &str, message: &str, option: Option<&str>) -> JsValue {
     let err = js_sys::Error::new(message);
-    set(&err, "code", code);
-    if let Some(option) = option {
-        set(&err, "option", option);
-    }
+    Object::assign(&err, to_js(&ThrownFields { code, option }).unchecked_ref());
     err.into()
 }
 
+fn iso_time(ms: f64) -> String {
+    js_sys::Date::new(&JsValue::from_f64(ms)).to_iso_string().into()
+}
+
 fn progress_to_js(p: ProgressInfo) -> JsValue {
-    let object = Object::new();
-    set(&object, "slot", p.slot.field());
-    set(&object, "loaded", p.loaded);
-    set(&object, "total", p.total);
-    set(&object, "percent", if p.total > 0.0 { (p.loaded / p.total * 100.0).round() } else { 0.0 });
-    object.into()
+    let percent = if p.total > 0.0 { (p.loaded / p.total * 100.0).round() } else { 0.0 };
+    to_js(&ProgressPayload { slot: p.slot.field(), loaded: p.loaded, total: p.total, percent })
 }
 
 fn submitted_to_js(s: SubmittedInfo) -> JsValue {
-    let object = Object::new();
-    let files = Object::new();
-    for (slot, id) in &s.files {
-        set(&files, slot.field(), id.as_str());
-    }
-    set(&object, "customerId", s.customer_id.as_str());
-    set(&object, "files", files);
-    set(&object, "submittedAt", js_sys::Date::new(&JsValue::from_f64(s.submitted_at_ms)).to_iso_string());
-    object.into()
+    to_js(&SubmittedPayload { customer_id: &s.customer_id, files: FilesRequest(&s.files), submitted_at: iso_time(s.submitted_at_ms) })
 }
 
 fn status_to_js(v: Verification) -> JsValue {
-    let object = Object::new();
-    set(&object, "status", v.as_str());
-    match &v {
-        Verification::Rejected { reason } => set(&object, "rejectionReason", reason.clone().map(JsValue::from).unwrap_or(JsValue::NULL)),
-        Verification::Pending { since_ms } => {
-            set(&object, "since", js_sys::Date::new(&JsValue::from_f64(*since_ms)).to_iso_string())
-        }
-        _ => {}
-    }
-    object.into()
+    to_js(&StatusPayload {
+        status: v.as_str(),
+        rejection_reason: match &v {
+            Verification::Rejected { reason } => Some(reason.as_deref()),
+            _ => None,
+        },
+        since: match v {
+            Verification::Pending { since_ms } => Some(iso_time(since_ms)),
+            _ => None,
+        },
+    })
 }
 
 /// Option names that take functions, exported for the custom element.

@@ -565,3 +565,21 @@ mod calibration {
         assert!(failures.is_empty(), "{failures:#?}");
     }
 }
+
+/// The `checkImage` report's JSON shape: what the TypeScript declarations
+/// promise (`{verdict, reasons: [{code, message}], width, height, metrics}`).
+#[test]
+fn the_report_serialises_to_the_check_image_shape() {
+    let report = kyc_upload::core::quality::Report::failed(ReasonCode::Unreadable);
+    let json: serde_json::Value = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["verdict"], "reject");
+    assert_eq!(json["reasons"][0]["code"], ReasonCode::Unreadable.code());
+    assert_eq!(json["reasons"][0]["message"], ReasonCode::Unreadable.message());
+    assert_eq!(json["reasons"].as_array().unwrap().len(), 1);
+    assert_eq!((json["width"].as_u64(), json["height"].as_u64()), (Some(0), Some(0)));
+    let metrics: Vec<&str> = json["metrics"].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(metrics.len(), 6, "{metrics:?}");
+    for key in ["sharpness", "luma_mean", "luma_p05", "luma_p95", "clipped_fraction", "glare_fraction"] {
+        assert!(json["metrics"][key].is_number(), "metrics.{key}");
+    }
+}

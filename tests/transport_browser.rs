@@ -29,7 +29,7 @@ use kyc_upload::core::token::TokenValue;
 use kyc_upload::web::api::Api;
 use kyc_upload::web::components::{KycUpload, KycUploadProps, ProgressInfo, SubmittedInfo, WidgetError};
 use kyc_upload::web::token::{TokenSource, Tokens};
-use kyc_upload::web::transport::{send, Body};
+use kyc_upload::web::transport::send_unless_stalled;
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -198,18 +198,18 @@ async fn dropping_an_upload_aborts_it() {
     let (first, progressed) = futures::channel::oneshot::channel::<(f64, f64)>();
     let first = RefCell::new(Some(first));
     let headers: Vec<(&str, &str)> = upload.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    let request = send(
+    let request = Box::pin(send_unless_stalled(
         "PUT",
         &upload.url,
         &headers,
-        Body::Blob(&blob),
-        0,
-        Some(Box::new(move |sent, total| {
+        &blob,
+        60_000,
+        Box::new(move |sent, total| {
             if let Some(tx) = first.borrow_mut().take() {
                 let _ = tx.send((sent, total));
             }
-        })),
-    );
+        }),
+    ));
     let (sent, total) = match select(request, progressed).await {
         Either::Right((progress, request)) => {
             drop(request);

@@ -1,8 +1,12 @@
 //! The platform's HTTP API as data: request and response bodies, and the
 //! classification of a failed call into what the widget should do next.
 
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::core::plan::Upload;
+use crate::core::rules::Slot;
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
 
 /// `POST {api}/files` request body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -20,6 +24,21 @@ pub struct PresignRequest {
     pub document_type: Option<String>,
 }
 
+/// `POST {api}/customers/{id}/files` request body: each slot's field name
+/// with its file id, in the plan's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FilesRequest<'a>(pub &'a [(Slot, String)]);
+
+impl Serialize for FilesRequest<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (slot, file_id) in self.0 {
+            map.serialize_entry(slot.field(), file_id)?;
+        }
+        map.end()
+    }
+}
+
 /// `POST {api}/files` response: where and how to PUT the bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Presigned {
@@ -30,9 +49,9 @@ pub struct Presigned {
     /// The method to use (always `PUT` in the contract).
     #[serde(default = "default_method")]
     pub method: String,
-    /// The exact headers to send with the PUT.
-    #[serde(default)]
-    pub headers: BTreeMap<String, String>,
+    /// The exact headers to send with the PUT, in the order given.
+    #[serde(default, deserialize_with = "header_pairs")]
+    pub headers: Vec<(String, String)>,
     /// When the URL stops working (RFC 3339), if given.
     #[serde(default)]
     pub expires_at: Option<String>,
@@ -40,6 +59,39 @@ pub struct Presigned {
 
 fn default_method() -> String {
     "PUT".into()
+}
+
+impl Presigned {
+    /// The upload to make, or what is wrong with the answer: the contract
+    /// only ever presigns a `PUT`.
+    pub fn into_upload(self) -> Result<Upload, String> {
+        if !self.method.eq_ignore_ascii_case("PUT") {
+            return Err(format!("presign asked for method {}", self.method));
+        }
+        Ok(Upload { file_id: self.file_id, url: self.upload_url, headers: self.headers })
+    }
+}
+
+/// Reads the `headers` object as name/value pairs: a map type would cost
+/// the bundle a generic tree or hash table for a handful of entries.
+fn header_pairs<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<(String, String)>, D::Error> {
+    struct Pairs;
+    impl<'de> Visitor<'de> for Pairs {
+        type Value = Vec<(String, String)>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object of header names to string values")
+        }
+
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+            let mut pairs = Vec::new();
+            while let Some(pair) = map.next_entry()? {
+                pairs.push(pair);
+            }
+            Ok(pairs)
+        }
+    }
+    deserializer.deserialize_map(Pairs)
 }
 
 /// `POST {api}/customers/{id}/files` response.
@@ -152,57 +204,22 @@ impl Failure {
 /// Status 0 is how the transport reports a network error (no response).
 pub const NETWORK_ERROR: u16 = 0;
 
-/// Classifies an HTTP outcome. `body` is the response text (may be empty or
-/// not JSON); `retry_after_ms` is the parsed `Retry-After` header.
-pub fn classify(status: u16, body: &str, retry_after_ms: Option<u64>) -> Failure {
-    let detail = serde_json_lite_error(body);
-    let code = detail.as_ref().map(|d| d.0.clone());
+/// Classifies an HTTP outcome. `error` is the response's contract error
+/// body, when it had one; `retry_after_ms` is the parsed `Retry-After`.
+pub fn classify(status: u16, error: Option<ErrorDetail>, retry_after_ms: Option<u64>) -> Failure {
+    let code = error.as_ref().map(|e| e.code.as_str());
     match status {
         NETWORK_ERROR => Failure::Transient { retry_after_ms: None, reason: "network_error".into() },
-        401 => Failure::Unauthorized { code: code.unwrap_or_else(|| "invalid_token".into()) },
-        403 if code.as_deref() == Some("upload_url_expired") => Failure::UploadUrlExpired,
+        401 => Failure::Unauthorized { code: code.unwrap_or("invalid_token").into() },
+        403 if code == Some("upload_url_expired") => Failure::UploadUrlExpired,
         408 => Failure::Transient { retry_after_ms, reason: "timeout".into() },
         425 | 429 => Failure::Transient { retry_after_ms, reason: "rate_limited".into() },
         500..=599 => Failure::Transient { retry_after_ms, reason: "server_error".into() },
-        _ => {
-            let (code, message) = detail.unwrap_or_else(|| (format!("http_{status}"), format!("The server answered HTTP {status}.")));
-            Failure::Permanent { code, message }
-        }
+        _ => match error {
+            Some(ErrorDetail { code, message }) => Failure::Permanent { code, message },
+            None => Failure::Permanent { code: format!("http_{status}"), message: format!("The server answered HTTP {status}.") },
+        },
     }
-}
-
-/// Extracts `(code, message)` from a contract error body without pulling a
-/// JSON parser into the bundle: the body is small and flat enough that a
-/// targeted scan suffices, and anything unexpected yields `None`.
-fn serde_json_lite_error(body: &str) -> Option<(String, String)> {
-    let code = json_string_field(body, "code")?;
-    let message = json_string_field(body, "message").unwrap_or_default();
-    Some((code, message))
-}
-
-/// The string value of the first `"name": "..."` in `body` (JSON escapes
-/// `\"`, `\\`, `\n`, `\t` and `\/` decoded; others kept verbatim).
-pub fn json_string_field(body: &str, name: &str) -> Option<String> {
-    let key = format!("\"{name}\"");
-    // A byte-window search rather than `str::find`: the two-way string
-    // searcher costs more bundle bytes than this whole function.
-    let at = body.as_bytes().windows(key.len()).position(|w| w == key.as_bytes())?;
-    let after_key = &body[at + key.len()..];
-    let after_colon = after_key.trim_start().strip_prefix(':')?.trim_start();
-    let mut chars = after_colon.strip_prefix('"')?.chars();
-    let mut out = String::new();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => return Some(out),
-            '\\' => match chars.next()? {
-                'n' => out.push('\n'),
-                't' => out.push('\t'),
-                other => out.push(other),
-            },
-            c => out.push(c),
-        }
-    }
-    None
 }
 
 /// Parses a `Retry-After` value given in seconds. HTTP dates are parsed by
@@ -227,22 +244,53 @@ pub fn encode_path_segment(segment: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The error part of a response body, read as the browser layer does.
+    fn error(body: &str) -> Option<ErrorDetail> {
+        serde_json::from_str::<ErrorBody>(body).ok().map(|b| b.error)
+    }
+
     #[test]
     fn classifies_statuses() {
         let body = r#"{"error": {"code": "upload_url_expired", "message": "expired"}}"#;
-        assert_eq!(classify(403, body, None), Failure::UploadUrlExpired);
+        assert_eq!(classify(403, error(body), None), Failure::UploadUrlExpired);
         assert_eq!(
-            classify(403, r#"{"error":{"code":"insufficient_scope","message":"needs file:write"}}"#, None),
+            classify(403, error(r#"{"error":{"code":"insufficient_scope","message":"needs file:write"}}"#), None),
             Failure::Permanent { code: "insufficient_scope".into(), message: "needs file:write".into() }
         );
-        assert!(matches!(classify(429, "", Some(2000)), Failure::Transient { retry_after_ms: Some(2000), .. }));
-        assert!(matches!(classify(503, "<html>", None), Failure::Transient { .. }));
-        assert!(matches!(classify(0, "", None), Failure::Transient { .. }));
-        assert_eq!(classify(401, r#"{"error":{"code":"token_expired"}}"#, None), Failure::Unauthorized { code: "token_expired".into() });
+        assert!(matches!(classify(429, error(""), Some(2000)), Failure::Transient { retry_after_ms: Some(2000), .. }));
+        assert!(matches!(classify(503, error("<html>"), None), Failure::Transient { .. }));
+        assert!(matches!(classify(0, None, None), Failure::Transient { .. }));
+        assert_eq!(classify(401, error(r#"{"error":{"code":"token_expired"}}"#), None), Failure::Unauthorized { code: "token_expired".into() });
+        assert_eq!(classify(401, None, None), Failure::Unauthorized { code: "invalid_token".into() });
         assert_eq!(
-            classify(404, "not json", None),
+            classify(404, error("not json"), None),
             Failure::Permanent { code: "http_404".into(), message: "The server answered HTTP 404.".into() }
         );
+    }
+
+    #[test]
+    fn error_messages_keep_every_json_escape() {
+        let body = r#"{"error":{"code":"x","message":"say \"hi\"\nnow: caf\u00e9 \ud83d\ude00"}}"#;
+        let Failure::Permanent { message, .. } = classify(422, error(body), None) else { panic!("not permanent") };
+        assert_eq!(message, "say \"hi\"\nnow: caf\u{e9} \u{1f600}");
+    }
+
+    #[test]
+    fn presign_answers_become_uploads() {
+        let answer = r#"{"file_id":"file_1","upload_url":"http://s/u","method":"PUT",
+            "headers":{"Content-Type":"image/jpeg","x-amz-meta-b":"2","x-amz-meta-a":"1"},"expires_at":null}"#;
+        let upload = serde_json::from_str::<Presigned>(answer).unwrap().into_upload().unwrap();
+        assert_eq!(upload.file_id, "file_1");
+        assert_eq!(upload.url, "http://s/u");
+        let names: Vec<&str> = upload.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Content-Type", "x-amz-meta-b", "x-amz-meta-a"], "the server's order, not sorted");
+        let post = r#"{"file_id":"f","upload_url":"u","method":"POST"}"#;
+        assert_eq!(serde_json::from_str::<Presigned>(post).unwrap().into_upload().unwrap_err(), "presign asked for method POST");
+        let bare = serde_json::from_str::<Presigned>(r#"{"file_id":"f","upload_url":"u"}"#).unwrap();
+        assert!(bare.headers.is_empty() && bare.method == "PUT");
+        let missing = serde_json::from_str::<Presigned>(r#"{"file_id":"f"}"#).unwrap_err().to_string();
+        assert!(missing.contains("upload_url"), "{missing}");
+        assert!(serde_json::from_str::<Presigned>(r#"{"file_id":"f","upload_url":"u","headers":{"a":1}}"#).is_err());
     }
 
     #[test]
@@ -254,11 +302,20 @@ mod tests {
     }
 
     #[test]
-    fn reads_escaped_strings() {
-        let body = r#"{"error":{"code":"x","message":"say \"hi\"\nnow"}}"#;
-        assert_eq!(json_string_field(body, "message").as_deref(), Some("say \"hi\"\nnow"));
-        assert_eq!(json_string_field(r#"{"code": 5}"#, "code"), None);
-        assert_eq!(json_string_field(r#"{"code": "unterminated"#, "code"), None);
+    fn files_requests_name_each_slot() {
+        let fields = [(Slot::IdFileBack, "file_b".to_string()), (Slot::IdFile, "file_a".to_string())];
+        assert_eq!(serde_json::to_string(&FilesRequest(&fields)).unwrap(), r#"{"id_file_back":"file_b","id_file":"file_a"}"#);
+        let presign = PresignRequest {
+            purpose: "id_file".into(),
+            filename: "pass\u{e9}port \"1\".jpg".into(),
+            content_type: "image/jpeg".into(),
+            size: 5,
+            document_type: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&presign).unwrap(),
+            "{\"purpose\":\"id_file\",\"filename\":\"pass\u{e9}port \\\"1\\\".jpg\",\"content_type\":\"image/jpeg\",\"size\":5}"
+        );
     }
 
     #[test]

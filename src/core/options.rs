@@ -35,6 +35,13 @@ impl RawValue {
         }
     }
 
+    /// The type with its article, for messages: "a string", "an object".
+    fn described(&self) -> String {
+        let name = self.type_name();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        format!("{article} {name}")
+    }
+
     fn is_absent(&self) -> bool {
         matches!(self, RawValue::Undefined | RawValue::Null)
     }
@@ -144,7 +151,7 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
     for name in CALLBACK_OPTIONS {
         if let Some(value) = get(name) {
             if *value != RawValue::Function {
-                return Err(OptionError::new(name, format!("`{name}` must be a function, not a {}.", value.type_name())));
+                return Err(OptionError::new(name, format!("`{name}` must be a function, not {}.", value.described())));
             }
         }
     }
@@ -251,7 +258,7 @@ fn number_text(n: f64) -> String {
 }
 
 fn wrong_type(option: &str, expected: &str, got: &RawValue) -> OptionError {
-    OptionError::new(option, format!("`{option}` must be {expected}, not a {}.", got.type_name()))
+    OptionError::new(option, format!("`{option}` must be {expected}, not {}.", got.described()))
 }
 
 fn required_string<'a>(value: Option<&'a RawValue>, option: &str) -> Result<&'a str, OptionError> {
@@ -410,6 +417,14 @@ mod tests {
         entries.retain(|(k, _)| k != key);
         entries.push((key.into(), value));
         entries
+    }
+
+    #[test]
+    fn wrong_types_are_named_with_their_article() {
+        let err = parse_options(&with("maxFileSize", RawValue::Other("object".into()))).unwrap_err();
+        assert_eq!(err.message, "`maxFileSize` must be a number of bytes, not an object.");
+        let err = parse_options(&with("onError", RawValue::String("x".into()))).unwrap_err();
+        assert_eq!(err.message, "`onError` must be a function, not a string.");
     }
 
     #[test]

@@ -4,12 +4,14 @@
 //! progress for the stall timeout is abandoned as a transient `stalled`
 //! failure, which the upload plan retries.
 
-use crate::core::api::{classify, encode_path_segment, Customer, Failure, PresignRequest};
+use crate::core::api::{classify, encode_path_segment, Customer, Failure, FilesRequest, PresignRequest, Presigned};
 use crate::core::options::DEFAULT_STALL_TIMEOUT_MS;
 use crate::core::plan::{FilesCall, Upload};
-use crate::web::js::{get_string, set, to_json};
+use crate::web::fetch::{self, Answer};
+use crate::web::js::{error_detail, get_string, parse_object, to_json};
 use crate::web::token::Tokens;
-use crate::web::transport::{send, send_unless_stalled, Body, Reply, API_TIMEOUT_MS};
+use crate::web::transport::send_unless_stalled;
+use gloo_net::http::Method;
 use wasm_bindgen::{JsCast, JsValue};
 use std::rc::Rc;
 use web_sys::Blob;
@@ -41,34 +43,26 @@ impl Api {
 
     /// `POST {api}/files`.
     pub async fn presign(&self, request: &PresignRequest) -> Result<Upload, Failure> {
-        let body = js_sys::Object::new();
-        set(&body, "purpose", request.purpose.as_str());
-        set(&body, "filename", request.filename.as_str());
-        set(&body, "content_type", request.content_type.as_str());
-        set(&body, "size", request.size as f64);
-        if let Some(document_type) = &request.document_type {
-            set(&body, "document_type", document_type.as_str());
-        }
-        let reply = self.call("POST", &format!("{}/files", self.base), Some(to_json(&body)), None).await?;
-        let presigned = parse_json(&reply.body)?;
+        let answer = self.call(Method::POST, &format!("{}/files", self.base), Some(to_json(request)), None).await?;
+        let presigned = object(&answer)?;
         let field = |name: &str| get_string(&presigned, name).ok_or_else(|| bad_response(&format!("presign lacks `{name}`")));
-        let method = get_string(&presigned, "method").unwrap_or_else(|| "PUT".into());
-        if !method.eq_ignore_ascii_case("PUT") {
-            return Err(bad_response(&format!("presign asked for method {method}")));
-        }
-        let headers = js_sys::Reflect::get(&presigned, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
-        let headers = if headers.is_object() {
-            js_sys::Object::entries(headers.unchecked_ref())
-                .iter()
-                .filter_map(|pair| {
-                    let pair: js_sys::Array = pair.unchecked_into();
-                    Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-                })
-                .collect()
-        } else {
-            Vec::new()
+        let headers = js_sys::Reflect::get(&presigned, &"headers".into()).ok().filter(JsValue::is_object);
+        let headers = headers.map(|h| js_sys::Object::entries(h.unchecked_ref())).unwrap_or_default();
+        let headers = headers
+            .iter()
+            .map(|pair| {
+                let pair: js_sys::Array = pair.unchecked_into();
+                pair.get(0).as_string().zip(pair.get(1).as_string()).ok_or_else(|| bad_response("a presigned header is not a string"))
+            })
+            .collect::<Result<_, _>>()?;
+        let presigned = Presigned {
+            file_id: field("file_id")?,
+            upload_url: field("upload_url")?,
+            method: get_string(&presigned, "method").unwrap_or_else(|| "PUT".into()),
+            headers,
+            expires_at: get_string(&presigned, "expires_at"),
         };
-        Ok(Upload { file_id: field("file_id")?, url: field("upload_url")?, headers })
+        presigned.into_upload().map_err(|e| bad_response(&e))
     }
 
     /// PUT the blob to its presigned URL with exactly the presigned headers
@@ -82,28 +76,24 @@ impl Api {
             .filter(|(name, _)| !name.eq_ignore_ascii_case("authorization"))
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
-        match send_unless_stalled("PUT", &upload.url, &headers, Body::Blob(blob), self.stall_timeout_ms, Some(progress)).await {
+        match send_unless_stalled("PUT", &upload.url, &headers, blob, self.stall_timeout_ms, progress).await {
             None => Err(Failure::Transient { retry_after_ms: None, reason: "stalled".into() }),
             Some(reply) if reply.is_success() => Ok(()),
-            Some(reply) => Err(classify(reply.status, &reply.body, reply.retry_after_ms)),
+            Some(reply) => Err(classify(reply.status, error_detail(&reply.body), reply.retry_after_ms)),
         }
     }
 
     /// `POST {api}/customers/{id}/files` with the call's idempotency key.
     pub async fn send_files(&self, call: &FilesCall) -> Result<(), Failure> {
-        let body = js_sys::Object::new();
-        for (slot, file_id) in &call.fields {
-            set(&body, slot.field(), file_id.as_str());
-        }
-        let body = to_json(&body);
         let url = format!("{}/files", self.customer_url());
-        self.call("POST", &url, Some(body), Some(&call.idempotency_key)).await.map(|_| ())
+        let body = to_json(&FilesRequest(&call.fields));
+        self.call(Method::POST, &url, Some(body), Some(&call.idempotency_key)).await.map(drop)
     }
 
     /// `GET {api}/customers/{id}`.
     pub async fn customer(&self) -> Result<Customer, Failure> {
-        let reply = self.call("GET", &self.customer_url(), None, None).await?;
-        let value = parse_json(&reply.body)?;
+        let answer = self.call(Method::GET, &self.customer_url(), None, None).await?;
+        let value = object(&answer)?;
         let field = |name: &str| get_string(&value, name).ok_or_else(|| bad_response(&format!("customer lacks `{name}`")));
         Ok(Customer {
             id: field("id")?,
@@ -114,7 +104,7 @@ impl Api {
         })
     }
 
-    async fn call(&self, method: &str, url: &str, body: Option<String>, key: Option<&str>) -> Result<Reply, Failure> {
+    async fn call(&self, method: Method, url: &str, body: Option<String>, key: Option<&str>) -> Result<Answer, Failure> {
         let mut refreshed = false;
         loop {
             let token = self.tokens.get().await?;
@@ -123,28 +113,25 @@ impl Api {
             if let Some(key) = key {
                 headers.push(("Idempotency-Key", key));
             }
-            let payload = match &body {
-                Some(text) => Body::Json(text.clone()),
-                None => Body::Empty,
-            };
-            let reply = send(method, url, &headers, payload, API_TIMEOUT_MS, None).await;
-            if reply.is_success() {
-                return Ok(reply);
+            let answer = fetch::call(method.clone(), url, &headers, body.clone()).await;
+            if answer.is_success() {
+                return Ok(answer);
             }
-            if reply.status == 401 && !refreshed {
+            if answer.status == 401 && !refreshed {
                 self.tokens.refused(&token);
                 refreshed = true;
                 continue;
             }
-            return Err(classify(reply.status, &reply.body, reply.retry_after_ms));
+            return Err(classify(answer.status, answer.error(), answer.retry_after_ms));
         }
     }
 }
 
-fn bad_response(what: &str) -> Failure {
-    Failure::Permanent { code: "bad_response".into(), message: format!("The service sent an unexpected answer: {what}.") }
+/// A 2xx answer's body as a JS object (parsed by `JSON.parse`).
+fn object(answer: &Answer) -> Result<JsValue, Failure> {
+    parse_object(&answer.body).ok_or_else(|| bad_response("not a JSON object"))
 }
 
-fn parse_json(text: &str) -> Result<JsValue, Failure> {
-    js_sys::JSON::parse(text).ok().filter(JsValue::is_object).ok_or_else(|| bad_response("not a JSON object"))
+fn bad_response(what: &str) -> Failure {
+    Failure::Permanent { code: "bad_response".into(), message: format!("The service sent an unexpected answer: {what}.") }
 }

@@ -234,26 +234,5 @@ pub async fn downscale_to_jpeg(blob: &Blob, w: u32, h: u32, quality: f64) -> Res
 /// The report as the JS object `{verdict, reasons: [{code, message}], width,
 /// height, metrics: {…}}` returned by `checkImage`.
 pub fn report_to_js(report: &Report) -> JsValue {
-    let set = |obj: &Object, key: &str, value: JsValue| {
-        // Setting a property on a fresh plain object cannot fail.
-        let _ = Reflect::set(obj, &key.into(), &value);
-    };
-    let out = Object::new();
-    set(&out, "verdict", report.verdict.as_str().into());
-    let reasons = js_sys::Array::new();
-    for reason in &report.reasons {
-        let r = Object::new();
-        set(&r, "code", reason.code.code().into());
-        set(&r, "message", reason.code.message().into());
-        reasons.push(&r);
-    }
-    set(&out, "reasons", reasons.into());
-    set(&out, "width", report.width.into());
-    set(&out, "height", report.height.into());
-    let metrics = Object::new();
-    for (name, value) in report.metrics.fields() {
-        set(&metrics, name, f64::from(value).into());
-    }
-    set(&out, "metrics", metrics.into());
-    out.into()
+    crate::web::js::to_js(report)
 }

@@ -1,23 +1,20 @@
 //! Small helpers over browser APIs used across the web layer: time,
-//! timers, random ids and reading JS values.
+//! timers, random ids, values out to JS (serde, through
+//! `serde-wasm-bindgen`) and typed reads of values that come in.
 
+use crate::core::api::ErrorDetail;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 /// Milliseconds since the epoch.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// Resolves after `ms` milliseconds.
-pub async fn sleep(ms: u64) {
-    let delay = ms.min(i32::MAX as u64) as i32;
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, delay);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
+/// Resolves after `ms` milliseconds. Dropping the future clears the
+/// timer, so a cancelled wait leaves nothing behind.
+pub fn sleep(ms: u64) -> gloo_timers::future::TimeoutFuture {
+    gloo_timers::future::TimeoutFuture::new(ms.min(i32::MAX as u64) as u32)
 }
 
 /// A random UUID (v4) for idempotency keys.
@@ -44,11 +41,32 @@ pub fn error_text(value: &JsValue) -> String {
 
 /// A local time of day such as `14:05`, in the browser's locale.
 pub fn clock(ms: f64) -> String {
+    #[derive(Serialize)]
+    struct TimeOfDay {
+        hour: &'static str,
+        minute: &'static str,
+    }
+    let options = to_js(&TimeOfDay { hour: "2-digit", minute: "2-digit" });
     let date = js_sys::Date::new(&JsValue::from_f64(ms));
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"hour".into(), &"2-digit".into());
-    let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
-    String::from(date.to_locale_time_string_with_options("default", &options))
+    String::from(date.to_locale_time_string_with_options("default", options.unchecked_ref()))
+}
+
+/// A Rust value as a plain JS value: structs become objects, `None`
+/// becomes `null`, so the result is also what `JSON.stringify` expects.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    // Serialising our own data types into fresh JS values cannot fail.
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `JSON.stringify` of a Rust value.
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    js_sys::JSON::stringify(&to_js(value)).map(String::from).unwrap_or_else(|_| "null".into())
+}
+
+/// `JSON.parse` of a text that must hold an object (the browser's parser:
+/// every escape decoded exactly).
+pub fn parse_object(text: &str) -> Option<JsValue> {
+    js_sys::JSON::parse(text).ok().filter(JsValue::is_object)
 }
 
 /// A string property of a JS object.
@@ -61,12 +79,14 @@ pub fn get_number(object: &JsValue, key: &str) -> Option<f64> {
     js_sys::Reflect::get(object, &key.into()).ok()?.as_f64()
 }
 
-/// Sets a property on a fresh object (which cannot fail).
-pub fn set(object: &js_sys::Object, key: &str, value: impl Into<JsValue>) {
-    let _ = js_sys::Reflect::set(object, &key.into(), &value.into());
+/// A boolean property of a JS object.
+pub fn get_bool(object: &JsValue, key: &str) -> Option<bool> {
+    js_sys::Reflect::get(object, &key.into()).ok()?.as_bool()
 }
 
-/// `JSON.stringify` of a value built here.
-pub fn to_json(value: &JsValue) -> String {
-    js_sys::JSON::stringify(value).map(String::from).unwrap_or_else(|_| "{}".into())
+/// The contract error in a response body (`{"error": {"code", "message"}}`),
+/// if the body is one.
+pub fn error_detail(body: &str) -> Option<ErrorDetail> {
+    let error = js_sys::Reflect::get(&parse_object(body)?, &"error".into()).ok()?;
+    Some(ErrorDetail { code: get_string(&error, "code")?, message: get_string(&error, "message").unwrap_or_default() })
 }

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod components;
+pub mod fetch;
 pub mod flow;
 pub mod image;
 pub mod js;

@@ -2,7 +2,7 @@
 //! so a reloaded or restored tab shows the files already uploaded.
 
 use crate::core::resume::{storage_key, ResumeRecord, SavedFile};
-use crate::web::js::{get_number, get_string, now_ms, set, to_json};
+use crate::web::js::{get_bool, get_number, get_string, now_ms, to_json};
 use wasm_bindgen::{JsCast, JsValue};
 
 fn storage() -> Option<web_sys::Storage> {
@@ -14,6 +14,8 @@ pub fn load(customer_id: &str) -> Option<ResumeRecord> {
     let storage = storage()?;
     let key = storage_key(customer_id);
     let text = storage.get_item(&key).ok().flatten()?;
+    // JSON.parse (the browser's) then typed reads: anything malformed reads
+    // as no record, and is removed.
     let record = js_sys::JSON::parse(&text).ok().and_then(|v| from_js(&v));
     let usable = record.and_then(|r| r.usable(now_ms()));
     if usable.is_none() {
@@ -30,30 +32,7 @@ pub fn save(customer_id: &str, record: &ResumeRecord) {
         let _ = storage.remove_item(&key);
         return;
     }
-    let _ = storage.set_item(&key, &to_json(&to_js(record)));
-}
-
-fn to_js(record: &ResumeRecord) -> JsValue {
-    let object = js_sys::Object::new();
-    set(&object, "updated_ms", record.updated_ms);
-    set(&object, "document", record.document.clone().map(JsValue::from).unwrap_or(JsValue::NULL));
-    let files: js_sys::Array = record
-        .files
-        .iter()
-        .map(|f| {
-            let file = js_sys::Object::new();
-            set(&file, "slot", f.slot.as_str());
-            set(&file, "name", f.name.as_str());
-            set(&file, "size", f.size as f64);
-            set(&file, "file_id", f.file_id.as_str());
-            set(&file, "accepted", f.accepted);
-            JsValue::from(file)
-        })
-        .collect();
-    set(&object, "files", files);
-    set(&object, "key_prefix", record.key_prefix.as_str());
-    set(&object, "final_sent", record.final_sent);
-    object.into()
+    let _ = storage.set_item(&key, &to_json(record));
 }
 
 /// Reads a stored record; anything malformed reads as no record.
@@ -67,11 +46,11 @@ fn from_js(value: &JsValue) -> Option<ResumeRecord> {
                 name: get_string(&f, "name")?,
                 size: get_number(&f, "size")? as u64,
                 file_id: get_string(&f, "file_id")?,
-                accepted: js_sys::Reflect::get(&f, &"accepted".into()).ok()?.as_bool()?,
+                accepted: get_bool(&f, "accepted")?,
             })
         })
         .collect::<Option<Vec<_>>>()?;
-    let final_sent = js_sys::Reflect::get(value, &"final_sent".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+    let final_sent = get_bool(value, "final_sent").unwrap_or(false);
     Some(ResumeRecord {
         updated_ms: get_number(value, "updated_ms")?,
         document: get_string(value, "document"),

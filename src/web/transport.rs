@@ -1,8 +1,9 @@
-//! HTTP over `XMLHttpRequest`: the only transport with upload progress,
+//! Uploads over `XMLHttpRequest`: the only transport with upload progress,
 //! and it streams a `File` without copying it into wasm memory. A request
 //! is a future that aborts its XHR when dropped, so cancelling an upload
 //! is dropping it. [`send_unless_stalled`] also gives up on an upload that
-//! stops making progress.
+//! stops making progress. (The platform's JSON calls go over `fetch`, in
+//! [`crate::web::fetch`].)
 
 use futures::channel::oneshot;
 use futures::future::{select, Either};
@@ -13,17 +14,8 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use gloo_timers::future::TimeoutFuture;
 use web_sys::{Blob, ProgressEvent, XmlHttpRequest};
-
-/// What to send.
-pub enum Body<'a> {
-    /// No body.
-    Empty,
-    /// A JSON text (sent with `Content-Type: application/json`).
-    Json(String),
-    /// A file or blob, streamed by the browser.
-    Blob(&'a Blob),
-}
 
 /// The answer. Status 0 means no answer (network error or CORS refusal).
 #[derive(Clone, Debug)]
@@ -43,7 +35,7 @@ impl Reply {
     }
 }
 
-type Handlers = (Closure<dyn FnMut()>, Option<Closure<dyn FnMut(ProgressEvent)>>);
+type Handlers = (Closure<dyn FnMut()>, Closure<dyn FnMut(ProgressEvent)>);
 
 /// An XHR in flight. Dropping it aborts the request.
 pub struct Request {
@@ -53,44 +45,27 @@ pub struct Request {
     _handlers: Handlers,
 }
 
-/// Per-request time limit for API calls (not for uploads, which may be
-/// long on a slow phone).
-pub const API_TIMEOUT_MS: u32 = 30_000;
-
-/// Starts a request. `headers` are sent exactly; `progress` receives
-/// `(sent, total)` bytes of the request body.
-pub fn send(
-    method: &str,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: Body<'_>,
-    timeout_ms: u32,
-    progress: Option<Box<dyn Fn(f64, f64)>>,
-) -> Request {
-    start(method, url, headers, body, timeout_ms, progress, None)
-}
-
-/// Sends like [`send`] (with no overall time limit), but gives up when
-/// `stall_ms` pass with no upload-progress event and no answer: the request
-/// is then aborted and the result is `None`. Every progress event restarts
+/// Sends `blob` with exactly `headers`, with no overall time limit, but
+/// gives up when `stall_ms` pass with no upload-progress event and no
+/// answer: the request is then aborted and the result is `None`. Every progress event restarts
 /// the wait, so a slow upload that keeps moving is never cut off.
 pub async fn send_unless_stalled(
     method: &str,
     url: &str,
     headers: &[(&str, &str)],
-    body: Body<'_>,
+    blob: &Blob,
     stall_ms: u64,
-    progress: Option<Box<dyn Fn(f64, f64)>>,
+    progress: Box<dyn Fn(f64, f64)>,
 ) -> Option<Reply> {
     let last_activity = Rc::new(Cell::new(js_sys::Date::now()));
-    let request = start(method, url, headers, body, 0, progress, Some(last_activity.clone()));
+    let request = start(method, url, headers, blob, progress, last_activity.clone());
     let watchdog = Box::pin(async move {
         loop {
             let idle = js_sys::Date::now() - last_activity.get();
             if idle >= stall_ms as f64 {
                 return;
             }
-            crate::web::js::sleep((stall_ms as f64 - idle).ceil() as u64).await;
+            TimeoutFuture::new((stall_ms as f64 - idle).ceil() as u32).await;
         }
     });
     match select(request, watchdog).await {
@@ -107,10 +82,9 @@ fn start(
     method: &str,
     url: &str,
     headers: &[(&str, &str)],
-    body: Body<'_>,
-    timeout_ms: u32,
-    progress: Option<Box<dyn Fn(f64, f64)>>,
-    activity: Option<Rc<Cell<f64>>>,
+    blob: &Blob,
+    progress: Box<dyn Fn(f64, f64)>,
+    activity: Rc<Cell<f64>>,
 ) -> Request {
     let xhr = XmlHttpRequest::new().expect("XMLHttpRequest exists in every browser");
     let (tx, rx) = oneshot::channel();
@@ -129,20 +103,16 @@ fn start(
                     .any(|line| line.starts_with("retry-after:"))
                     .then(|| xhr.get_response_header("Retry-After").ok().flatten())
                     .flatten()
-                    .and_then(|v| retry_after(&v));
+                    .and_then(|v| crate::web::fetch::retry_after(&v));
                 let _ = tx.send(Reply { status, body, retry_after_ms });
             }
         })
     };
-    let on_progress = (progress.is_some() || activity.is_some()).then(|| {
-        Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
-            if let Some(activity) = &activity {
-                activity.set(js_sys::Date::now());
-            }
-            if let Some(report) = progress.as_ref().filter(|_| e.length_computable()) {
-                report(e.loaded(), e.total());
-            }
-        })
+    let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
+        activity.set(js_sys::Date::now());
+        if e.length_computable() {
+            progress(e.loaded(), e.total());
+        }
     });
     let started = xhr.open_with_async(method, url, true).and_then(|()| {
         for (name, value) in headers {
@@ -152,31 +122,16 @@ fn start(
         xhr.set_onload(Some(settle_fn));
         xhr.set_onerror(Some(settle_fn));
         xhr.set_ontimeout(Some(settle_fn));
-        xhr.set_timeout(timeout_ms);
-        if let (Some(on_progress), Ok(upload)) = (&on_progress, xhr.upload()) {
+        if let Ok(upload) = xhr.upload() {
             upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
         }
-        match body {
-            Body::Empty => xhr.send(),
-            Body::Json(text) => {
-                xhr.set_request_header("Content-Type", "application/json")?;
-                xhr.send_with_opt_str(Some(&text))
-            }
-            Body::Blob(blob) => xhr.send_with_opt_blob(Some(blob)),
-        }
+        xhr.send_with_opt_blob(Some(blob))
     });
     if started.is_err() {
         // An invalid URL or header: settle now as a network-level failure.
         settle.as_ref().unchecked_ref::<js_sys::Function>().call0(&wasm_bindgen::JsValue::NULL).ok();
     }
     Request { xhr, done: rx, finished: false, _handlers: (settle, on_progress) }
-}
-
-fn retry_after(value: &str) -> Option<u64> {
-    crate::core::api::retry_after_seconds(value).or_else(|| {
-        let at = js_sys::Date::parse(value);
-        (at.is_finite()).then(|| (at - js_sys::Date::now()).max(0.0) as u64)
-    })
 }
 
 impl Future for Request {

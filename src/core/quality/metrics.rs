@@ -56,18 +56,6 @@ impl Metrics {
         }
     }
 
-    /// Every metric with its stable name, for the JS report.
-    pub fn fields(&self) -> [(&'static str, f32); 6] {
-        [
-            ("sharpness", self.sharpness),
-            ("luma_mean", self.luma_mean),
-            ("luma_p05", self.luma_p05),
-            ("luma_p95", self.luma_p95),
-            ("clipped_fraction", self.clipped_fraction),
-            ("glare_fraction", self.glare_fraction),
-        ]
-    }
-
     /// The metrics of an image that could not be measured.
     pub fn blank() -> Metrics {
         Metrics {

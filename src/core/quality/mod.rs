@@ -15,10 +15,13 @@ pub use header::{parse_header, HeaderError, ImageFormat, ImageHeader};
 pub use metrics::Metrics;
 pub use thresholds::{ANALYSIS_LONG_SIDE, JPEG_QUALITY, MAX_LONG_SIDE};
 
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 use thresholds as t;
 
 /// Overall outcome of the gate, ordered from best to worst.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// Good enough to upload.
     Accept,
@@ -118,8 +121,19 @@ pub struct Reason {
     pub verdict: Verdict,
 }
 
-/// The gate's answer for one photo.
-#[derive(Clone, Debug, PartialEq)]
+/// As `checkImage` reports it: `{code, message}`.
+impl Serialize for Reason {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut reason = serializer.serialize_struct("Reason", 2)?;
+        reason.serialize_field("code", self.code.code())?;
+        reason.serialize_field("message", self.code.message())?;
+        reason.end()
+    }
+}
+
+/// The gate's answer for one photo; serialised, the `checkImage` report
+/// (`{verdict, reasons, width, height, metrics}`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
     /// The worst verdict among the reasons; [`Verdict::Accept`] when none.
     pub verdict: Verdict,

@@ -3,7 +3,8 @@
 //! [`next_change_in`] says the text changes.
 
 use crate::core::status::{next_change_in, panel_text, Verification};
-use crate::web::js::{clock, now_ms, sleep};
+use crate::web::js::{clock, now_ms};
+use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 /// Props of [`StatusPanel`].
@@ -20,20 +21,15 @@ pub fn StatusPanel(props: &StatusPanelProps) -> Html {
     {
         let tick = tick.clone();
         use_effect_with((props.verification.clone(), *tick), move |(verification, current)| {
-            let cancelled = std::rc::Rc::new(std::cell::Cell::new(false));
-            if let Verification::Pending { since_ms } = verification {
-                if let Some(wait) = next_change_in(*since_ms, now_ms()) {
-                    let cancelled = cancelled.clone();
+            // Dropping the timer (the next render's cleanup) clears it.
+            let timer = match verification {
+                Verification::Pending { since_ms } => next_change_in(*since_ms, now_ms()).map(|wait| {
                     let next = current + 1;
-                    wasm_bindgen_futures::spawn_local(async move {
-                        sleep(wait as u64 + 1000).await;
-                        if !cancelled.get() {
-                            tick.set(next);
-                        }
-                    });
-                }
-            }
-            move || cancelled.set(true)
+                    Timeout::new((wait as u64 + 1000).min(u32::MAX as u64) as u32, move || tick.set(next))
+                }),
+                _ => None,
+            };
+            move || drop(timer)
         });
     }
     let (title, text) = panel_text(&props.verification, now_ms(), clock);

@@ -1,0 +1,89 @@
+//! The platform's JSON calls over `fetch`, through gloo-net: bounded in
+//! time, and aborted when the future is dropped (cancelling a submission
+//! drops its calls). Uploads stay on XHR ([`crate::web::transport`]),
+//! the only transport that reports upload progress.
+
+use crate::core::api::{ErrorDetail, NETWORK_ERROR};
+use crate::web::js::error_detail;
+use futures::future::{select, Either};
+use gloo_net::http::{Method, RequestBuilder};
+use gloo_timers::future::TimeoutFuture;
+use web_sys::AbortController;
+
+/// Per-call time limit for API calls.
+pub const API_TIMEOUT_MS: u32 = 30_000;
+
+/// What a call got back. Status 0 ([`NETWORK_ERROR`]) means no answer: a
+/// network error, a CORS refusal, or no answer within the time limit.
+pub struct Answer {
+    /// HTTP status, or 0.
+    pub status: u16,
+    /// The response text (empty for status 0).
+    pub body: String,
+    /// The `Retry-After` header in milliseconds, when the server sent (and
+    /// exposed) one.
+    pub retry_after_ms: Option<u64>,
+}
+
+impl Answer {
+    fn none() -> Answer {
+        Answer { status: NETWORK_ERROR, body: String::new(), retry_after_ms: None }
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The contract error in the body (`{"error": {"code", "message"}}`),
+    /// if the body is one.
+    pub fn error(&self) -> Option<ErrorDetail> {
+        error_detail(&self.body)
+    }
+}
+
+/// Aborts the fetch when the call is dropped before it finished.
+struct AbortOnDrop(Option<AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = &self.0 {
+            controller.abort();
+        }
+    }
+}
+
+/// Sends one request with exactly `headers` and an optional JSON `body`.
+pub async fn call(method: Method, url: &str, headers: &[(&str, &str)], body: Option<String>) -> Answer {
+    let abort = AbortOnDrop(AbortController::new().ok());
+    let signal = abort.0.as_ref().map(AbortController::signal);
+    let mut builder = RequestBuilder::new(url).method(method).abort_signal(signal.as_ref());
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    let request = match body {
+        Some(json) => builder.header("Content-Type", "application/json").body(json),
+        None => builder.build(),
+    };
+    // An invalid URL or header: as good as no answer.
+    let Ok(request) = request else { return Answer::none() };
+    let exchange = Box::pin(async move {
+        let response = request.send().await.ok()?;
+        let retry_after_ms = response.headers().get("Retry-After").and_then(|v| retry_after(&v));
+        let body = response.text().await.unwrap_or_default();
+        Some(Answer { status: response.status(), body, retry_after_ms })
+    });
+    match select(exchange, TimeoutFuture::new(API_TIMEOUT_MS)).await {
+        Either::Left((Some(answer), _)) => answer,
+        // No answer in time: `abort` cancels the fetch as it drops.
+        Either::Left((None, _)) | Either::Right(_) => Answer::none(),
+    }
+}
+
+/// A `Retry-After` value (seconds or an HTTP date) in milliseconds.
+pub fn retry_after(value: &str) -> Option<u64> {
+    crate::core::api::retry_after_seconds(value).or_else(|| {
+        let at = js_sys::Date::parse(value);
+        at.is_finite().then(|| (at - js_sys::Date::now()).max(0.0) as u64)
+    })
+}
