@@ -288,7 +288,11 @@ fn parse_api_base(value: &str) -> Result<String, OptionError> {
     let bad = |why: &str| {
         OptionError::new("apiBase", format!("`apiBase` must be an absolute http(s) URL such as \"https://api.example.com/v1\": {why}."))
     };
-    let (scheme, rest) = value.split_once("://").ok_or_else(|| bad(&format!("\"{value}\" has no http:// or https:// scheme")))?;
+    // Split at the first ':' (a char pattern: no string searcher in the bundle).
+    let (scheme, rest) = value
+        .split_once(':')
+        .and_then(|(scheme, rest)| Some((scheme, rest.strip_prefix("//")?)))
+        .ok_or_else(|| bad(&format!("\"{value}\" has no http:// or https:// scheme")))?;
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "https" && scheme != "http" {
         return Err(bad(&format!("\"{value}\" has no http:// or https:// scheme")));
