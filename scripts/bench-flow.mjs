@@ -2,7 +2,12 @@
 // Benchmark (not a test): wall time from click to completion of the widget's
 // four-file driver's-license flow vs the plain-JS baseline page (www/baseline.html)
 // doing the same requests, in ONE headless Chromium, alternating, against the same
-// sandbox, a fresh customer per run. Prints the medians and their ratio.
+// sandbox, a fresh customer per run. Prints each side's median and spread
+// (min-max, interquartile range), their ratio, and where the time goes: the
+// phases of each run read off the browser's Resource Timing entries (token,
+// presign, PUT, the two files requests, and the gaps between them, which are
+// the page's own work). BENCH_TRACE=file.json also records a Chromium
+// performance trace of one widget run (open it in Chrome's Performance panel).
 //
 //   node scripts/bench-flow.mjs            # needs a sandbox with --admin --demo-dir dist
 //   BENCH_RUNS=9 node scripts/bench-flow.mjs
@@ -20,7 +25,28 @@ const FILES = {
 };
 const API_BASE = process.env.E2E_API_BASE ?? `${sandbox.API}/v1`;
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
+};
+const median = (xs) => quantile(xs, 0.5);
+const spread = (xs) => `min ${Math.round(Math.min(...xs))}, IQR ${Math.round(quantile(xs, 0.25))}-${Math.round(quantile(xs, 0.75))}, max ${Math.round(Math.max(...xs))}`;
+
+/**
+ * The phases of one run from Resource Timing, in ms from `t0`: when the
+ * presigns, the PUTs and the two files requests started and ended.
+ */
+function phases(entries, t0) {
+  const span = (xs) => xs.length ? [Math.min(...xs.map((e) => e.startTime)) - t0, Math.max(...xs.map((e) => e.responseEnd)) - t0] : [NaN, NaN];
+  const presign = entries.filter((e) => /\/v1\/files$/.test(e.name));
+  const put = entries.filter((e) => e.initiatorType === 'xmlhttprequest');
+  const files = entries.filter((e) => /\/customers\/.+\/files$/.test(e.name)).sort((a, b) => a.startTime - b.startTime);
+  return { presign: span(presign), put: span(put), rest: span(files.slice(0, 1)), id: span(files.slice(1)) };
+}
+const PHASES = ['presign', 'put', 'rest', 'id'];
+const entriesOf = (page) => page.evaluate(() => performance.getEntriesByType('resource').map((e) => ({ name: e.name.replace(/\?.*/, ''), initiatorType: e.initiatorType, startTime: e.startTime, responseEnd: e.responseEnd })));
 
 async function widgetRun(page, customerId) {
   await openDemo(page, { customer: customerId });
@@ -30,6 +56,7 @@ async function widgetRun(page, customerId) {
   // reach the button; the baseline has none. Time the upload flow alone.
   await page.waitForFunction(() => !document.body.textContent.includes('Checking the photo'), null, { timeout: 30000 });
   await page.evaluate(() => {
+    performance.clearResourceTimings();
     window.__benchDone = undefined;
     const arr = window.kycEvents;
     if (arr && !arr.__bench) {
@@ -50,18 +77,21 @@ async function widgetRun(page, customerId) {
   const wall = Date.now() - t0;
   const r = await page.evaluate(() => ({ click: window.__benchClick, done: window.__benchDone, error: (window.kycEvents || []).find((e) => e.type === 'error') }));
   if (r.error) throw new Error(`widget flow failed: ${JSON.stringify(r.error)}`);
-  return r.click !== undefined && r.done !== undefined ? r.done - r.click : wall;
+  if (r.click === undefined || r.done === undefined) return { ms: wall, phases: null };
+  return { ms: r.done - r.click, phases: phases(await entriesOf(page), r.click) };
 }
 
 async function baselineRun(page, customerId) {
   const q = new URLSearchParams({ api: API_BASE });
   await page.goto(`${sandbox.DEMO}/www/baseline.html?${q}`, { waitUntil: 'load' });
   for (const [slot, file] of Object.entries(FILES)) await page.setInputFiles(`#${slot}`, file);
-  return page.evaluate(async (cid) => {
+  const r = await page.evaluate(async (cid) => {
+    performance.clearResourceTimings();
     const t0 = performance.now();
     await window.runBaseline(cid, 'drivers_license');
-    return performance.now() - t0;
+    return { t0, ms: performance.now() - t0 };
   }, customerId);
+  return { ms: r.ms, phases: phases(await entriesOf(page), r.t0) };
 }
 
 async function main() {
@@ -76,23 +106,39 @@ async function main() {
     // one warm-up of each (first wasm compile, HTTP keep-alive) that is not counted
     await widgetRun(page, await sandbox.freshCustomer('cus_bench_warm'));
     await baselineRun(page, await sandbox.freshCustomer('cus_bench_warm'));
+    if (process.env.BENCH_TRACE) {
+      await browser.startTracing(page, { path: process.env.BENCH_TRACE, screenshots: false,
+        categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] });
+      await widgetRun(page, await sandbox.freshCustomer('cus_bench_trace'));
+      await browser.stopTracing();
+      console.log(`bench: Chromium trace of one widget run written to ${process.env.BENCH_TRACE}`);
+    }
     for (let i = 0; i < RUNS; i++) {
       const first = i % 2 === 0 ? 'widget' : 'baseline';
       for (const which of first === 'widget' ? ['widget', 'baseline'] : ['baseline', 'widget']) {
         const cid = await sandbox.freshCustomer(`cus_bench_${which}`);
-        const ms = which === 'widget' ? await widgetRun(page, cid) : await baselineRun(page, cid);
-        (which === 'widget' ? widget : baseline).push(ms);
+        const run = which === 'widget' ? await widgetRun(page, cid) : await baselineRun(page, cid);
+        (which === 'widget' ? widget : baseline).push(run);
         await sandbox.waitQuiet(200, 3000);
       }
     }
   } finally {
     await browser.close();
   }
-  const mw = median(widget);
-  const mb = median(baseline);
+  const ms = (runs) => runs.map((r) => r.ms);
+  const mw = median(ms(widget));
+  const mb = median(ms(baseline));
   const fmt = (xs) => xs.map((x) => Math.round(x)).join(', ');
-  console.log(`bench: widget  click->submitted ms: ${fmt(widget)}  (median ${Math.round(mw)})`);
-  console.log(`bench: baseline runBaseline()  ms: ${fmt(baseline)}  (median ${Math.round(mb)})`);
+  console.log(`bench: widget  click->submitted ms: ${fmt(ms(widget))}  (median ${Math.round(mw)}; ${spread(ms(widget))})`);
+  console.log(`bench: baseline runBaseline()  ms: ${fmt(ms(baseline))}  (median ${Math.round(mb)}; ${spread(ms(baseline))})`);
+  // Where the time goes: the median start and end of each phase, from the
+  // click (widget) or the call (baseline). A gap between two phases is the
+  // page's own work (parsing answers, starting the next request, rendering).
+  for (const [name, runs] of [['widget', widget], ['baseline', baseline]]) {
+    const with_ = runs.filter((r) => r.phases);
+    const cell = (p, i) => Math.round(median(with_.map((r) => r.phases[p][i])));
+    console.log(`bench: ${name.padEnd(8)} phases (median ms from start): ${PHASES.map((p) => `${p} ${cell(p, 0)}-${cell(p, 1)}`).join(', ')}, done ${Math.round(median(ms(runs)))}`);
+  }
   console.log(`bench: four-file driver's-license flow, widget/baseline median ratio = ${(mw / mb).toFixed(2)} (N=${RUNS} each, alternating)`);
 }
 

@@ -88,7 +88,9 @@ pub enum FlowUpdate {
 }
 
 enum Input {
-    Event(Event),
+    /// A result, and what to tell the form once the commands it leads to
+    /// have started (the next request goes out before the form re-renders).
+    Event(Event, Option<FlowUpdate>),
     Cancel,
 }
 
@@ -174,6 +176,10 @@ impl Drop for Tasks {
     }
 }
 
+/// What a spawned request or timer ends with: its event, and an update
+/// for the form to send once the event's commands have started.
+type Done = (Event, Option<FlowUpdate>);
+
 struct Driver {
     api: Rc<Api>,
     document: DocumentType,
@@ -194,8 +200,10 @@ impl Driver {
             return;
         }
         while let Some(input) = rx.next().await {
+            let mut after = None;
             let commands = match input {
-                Input::Event(event) => {
+                Input::Event(event, update) => {
+                    after = update;
                     match &event {
                         Event::PutDone { slot, selection } => drop(self.tasks.take((*slot, *selection))),
                         Event::PresignFailed { failure, .. } | Event::PutFailed { failure, .. } | Event::FilesFailed { failure, .. } => {
@@ -207,7 +215,11 @@ impl Driver {
                 }
                 Input::Cancel => self.submission.cancel(),
             };
-            if self.execute(commands) {
+            let finished = self.execute(commands);
+            if let Some(update) = after {
+                self.update.emit(update);
+            }
+            if finished {
                 return;
             }
         }
@@ -222,9 +234,11 @@ impl Driver {
                     let Some(entry) = self.file(selection).cloned() else { continue };
                     let api = self.api.clone();
                     let update = self.update.clone();
-                    // At most one progress update per interval per file (and
-                    // always the last): each one re-renders the form.
-                    let last = Cell::new(f64::NEG_INFINITY);
+                    // At most one progress update per interval per file, the
+                    // first one interval into the upload (and always the
+                    // last): each one re-renders the form, and an upload done
+                    // sooner needs no progress shown.
+                    let last = Cell::new(now_ms());
                     let progress = Box::new(move |sent: f64, total: f64| {
                         let now = now_ms();
                         if sent < total && now - last.get() < PROGRESS_INTERVAL_MS {
@@ -233,15 +247,11 @@ impl Driver {
                         last.set(now);
                         update.emit(FlowUpdate::Progress { slot, selection, sent, total });
                     });
-                    let done_update = self.update.clone();
                     let file_id = upload.file_id.clone();
                     self.spawn_for(slot, selection, async move {
                         match api.put(&upload, &entry.blob, progress).await {
-                            Ok(()) => {
-                                done_update.emit(FlowUpdate::Uploaded { slot, selection, file_id });
-                                Event::PutDone { slot, selection }
-                            }
-                            Err(failure) => Event::PutFailed { slot, selection, failure },
+                            Ok(()) => (Event::PutDone { slot, selection }, Some(FlowUpdate::Uploaded { slot, selection, file_id })),
+                            Err(failure) => (Event::PutFailed { slot, selection, failure }, None),
                         }
                     });
                 }
@@ -251,16 +261,21 @@ impl Driver {
                     }
                 }
                 Command::SendFiles(call) => {
-                    if call.carries_id_file() && !self.final_sent.replace(true) {
-                        self.update.emit(FlowUpdate::FinalSent);
-                    }
+                    let final_request = call.carries_id_file() && !self.final_sent.replace(true);
                     let api = self.api.clone();
                     self.spawn_other(async move {
-                        match api.send_files(&call).await {
+                        let event = match api.send_files(&call).await {
                             Ok(()) => Event::FilesDone { call: call.id },
                             Err(failure) => Event::FilesFailed { call: call.id, failure },
-                        }
+                        };
+                        (event, None)
                     });
+                    // After the request is queued, so it goes out before the
+                    // form re-renders; the form (and the resume record it
+                    // saves) still learns it before any answer can arrive.
+                    if final_request {
+                        self.update.emit(FlowUpdate::FinalSent);
+                    }
                 }
                 Command::ReadCustomer => {
                     self.update.emit(FlowUpdate::Settling);
@@ -270,7 +285,7 @@ impl Driver {
                             verification_status: customer.verification_status,
                             submitted_at: customer.submitted_at,
                         });
-                        Event::CustomerRead(read)
+                        (Event::CustomerRead(read), None)
                     });
                 }
                 Command::Sleep { wake, ms } => {
@@ -284,7 +299,7 @@ impl Driver {
                     }
                     self.spawn_other(async move {
                         sleep(ms).await;
-                        Event::Woke(wake)
+                        (Event::Woke(wake), None)
                     });
                 }
                 Command::Finish(outcome) => {
@@ -319,14 +334,15 @@ impl Driver {
         };
         let api = self.api.clone();
         self.spawn_for(slot, selection, async move {
-            match api.presign(&request).await {
+            let event = match api.presign(&request).await {
                 Ok(upload) => Event::Presigned { slot, selection, upload },
                 Err(failure) => Event::PresignFailed { slot, selection, failure },
-            }
+            };
+            (event, None)
         });
     }
 
-    fn spawn_for(&mut self, slot: Slot, selection: SelectionId, work: impl Future<Output = Event> + 'static) {
+    fn spawn_for(&mut self, slot: Slot, selection: SelectionId, work: impl Future<Output = Done> + 'static) {
         let handle = self.spawn(Box::pin(work));
         if let Some(old) = self.tasks.take((slot, selection)) {
             old.abort();
@@ -334,7 +350,7 @@ impl Driver {
         self.tasks.by_file.push(((slot, selection), handle));
     }
 
-    fn spawn_other(&mut self, work: impl Future<Output = Event> + 'static) {
+    fn spawn_other(&mut self, work: impl Future<Output = Done> + 'static) {
         let handle = self.spawn(Box::pin(work));
         self.tasks.others.retain(|h| !h.is_aborted());
         self.tasks.others.push(handle);
@@ -342,12 +358,12 @@ impl Driver {
 
     /// Spawns boxed work: one `Abortable` instantiation for every kind of
     /// request keeps the bundle smaller.
-    fn spawn(&self, work: LocalBoxFuture<'static, Event>) -> AbortHandle {
+    fn spawn(&self, work: LocalBoxFuture<'static, Done>) -> AbortHandle {
         let (handle, registration) = AbortHandle::new_pair();
         let tx = self.tx.clone();
         spawn_local(async move {
-            if let Ok(event) = Abortable::new(work, registration).await {
-                let _ = tx.unbounded_send(Input::Event(event));
+            if let Ok((event, update)) = Abortable::new(work, registration).await {
+                let _ = tx.unbounded_send(Input::Event(event, update));
             }
         });
         handle

@@ -427,7 +427,9 @@ fn reset_progress(state: &mut FormState) {
 fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> Rc<FormState> {
     match update {
         FlowUpdate::Progress { slot, selection, sent, total } => {
-            if !next.is_current(slot, selection) || next.stage != Stage::Submitting {
+            // The last bytes sent: `Uploaded` follows as soon as the storage
+            // answers, so this would only re-render the form for nothing.
+            if !next.is_current(slot, selection) || next.stage != Stage::Submitting || sent >= total {
                 return old;
             }
             let percent = if total > 0.0 { ((sent / total) * 100.0).clamp(0.0, 99.0) as u8 } else { 0 };

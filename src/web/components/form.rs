@@ -540,8 +540,8 @@ fn submit(
         .collect();
     let known = state.known.clone();
     let update = flow_updates(state.dispatcher(), flow.clone(), props.clone(), document);
-    state.dispatch(Action::Submitting);
     let session = (state.key_prefix.clone(), state.before.clone());
+    state.dispatch(Action::Submitting);
     *flow.borrow_mut() = Some(Flow::start(api.clone(), document, entries, known, session, update));
 }
 
