@@ -43,8 +43,8 @@ test('the bundle contains no client secret', () => {
 // element updates (+9.2 kB) landed; minifying the JS glue, snippets and CSS
 // won 3.8 kB of it back. gloo-net for the API calls, gloo-timers and
 // serde-wasm-bindgen for the values handed to JS cost 10 kB more (163.3 kB);
-// the diet towards 125 000 B follows.
-const WIDGET_BUDGET_GZIP = 164_000;
+// no string searcher won 1.5 kB back (162.4 kB). The aim is 125 000 B.
+const WIDGET_BUDGET_GZIP = 163_000;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');
