@@ -11,6 +11,7 @@
 #   - rustup target wasm32-unknown-unknown, clippy
 #   - wasm-bindgen-cli = the wasm-bindgen version in Cargo.lock
 #   - trunk 0.21.14 (--locked: newer lightningcss breaks an unlocked build)
+#   - twiggy 0.8.0 (the wasm's biggest items, for scripts/size-report.sh)
 #   - Debian packages: chromium chromium-driver curl (nodejs npm if node is missing)
 #   - tests/e2e npm packages (npm ci): playwright-core, binaryen 132 (wasm-opt), esbuild (release minify)
 set -euo pipefail
@@ -19,6 +20,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 TRUNK_VERSION="0.21.14"
+TWIGGY_VERSION="0.8.0"
 BINARYEN_MAJOR="132"
 
 log() { printf '[setup] %s\n' "$*"; }
@@ -105,6 +107,16 @@ if [ "$have_trunk" = "$TRUNK_VERSION" ]; then
 elif need_install "trunk $TRUNK_VERSION (have ${have_trunk:-none})"; then
   log "cargo install trunk --version $TRUNK_VERSION --locked (have: ${have_trunk:-none}; takes ~10 min)"
   cargo install trunk --version "$TRUNK_VERSION" --locked --force
+fi
+
+# ---------------------------------------------------------------- twiggy
+have_twiggy=""
+if have twiggy; then have_twiggy="$(twiggy --version 2>/dev/null | awk '{print $2}')"; fi
+if [ "$have_twiggy" = "$TWIGGY_VERSION" ]; then
+  log "ok: twiggy $TWIGGY_VERSION"
+elif need_install "twiggy $TWIGGY_VERSION (have ${have_twiggy:-none})"; then
+  log "cargo install twiggy --version $TWIGGY_VERSION --locked (have: ${have_twiggy:-none}; takes ~3 min)"
+  cargo install twiggy --version "$TWIGGY_VERSION" --locked --force
 fi
 
 # ---------------------------------------------------------------- npm: playwright-core + binaryen (wasm-opt)

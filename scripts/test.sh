@@ -8,7 +8,8 @@
 #   2. host tests   cargo test --workspace            (pure core + sandbox)
 #   3. clippy       host --workspace --all-targets, and wasm32 for the widget crate
 #   4. build        trunk build --release  -> dist/, scripts/package.sh --skip-build -> target/npm/,
-#                   and the sandbox in release
+#                   the Rust host example (examples/yew-host -> target/yew-host-dist/), the crate's
+#                   docs (cargo doc, warnings denied), and the sandbox in release
 #   5. sandbox      started with --admin --demo-dir dist (stopped on exit, whatever happens)
 #   6. browser      cargo test --target wasm32-unknown-unknown (wasm-bindgen-test in headless
 #                   Chromium, page on 127.0.0.1:8791; some tests use the sandbox)
@@ -135,6 +136,14 @@ if [ "$build_rc" -eq 0 ]; then
   step "npm package (scripts/package.sh --skip-build)" "$LOGS/package.log" ./scripts/package.sh --skip-build
   count_step $?
 fi
+# The Rust (Yew) host example, which yew-host.test.mjs loads; and the docs,
+# whose front page shows that example.
+step "trunk build --release (examples/yew-host)" "$LOGS/yew-host.log" \
+  bash -c 'cd examples/yew-host && trunk build --release --offline'
+count_step $?
+step "cargo doc (wasm32, warnings denied)" "$LOGS/doc.log" \
+  env RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -p kyc-upload --target wasm32-unknown-unknown
+count_step $?
 
 # The sandbox is built once, in release. The root [profile.release] is tuned for a
 # small wasm (fat LTO, opt-level z); for the host server that only costs build time.
