@@ -55,7 +55,7 @@ impl Drop for AbortOnDrop {
 
 /// Sends one request with exactly `headers` and an optional JSON `body`.
 pub async fn call(method: Method, url: &str, headers: &[(&str, &str)], body: Option<String>) -> Answer {
-    let abort = AbortOnDrop(AbortController::new().ok());
+    let mut abort = AbortOnDrop(AbortController::new().ok());
     let signal = abort.0.as_ref().map(AbortController::signal);
     let mut builder = RequestBuilder::new(url).method(method).abort_signal(signal.as_ref());
     for (name, value) in headers {
@@ -74,7 +74,11 @@ pub async fn call(method: Method, url: &str, headers: &[(&str, &str)], body: Opt
         Some(Answer { status: response.status(), body, retry_after_ms })
     });
     match select(exchange, TimeoutFuture::new(API_TIMEOUT_MS)).await {
-        Either::Left((Some(answer), _)) => answer,
+        Either::Left((Some(answer), _)) => {
+            // Finished: nothing left to abort.
+            abort.0 = None;
+            answer
+        }
         // No answer in time: `abort` cancels the fetch as it drops.
         Either::Left((None, _)) | Either::Right(_) => Answer::none(),
     }

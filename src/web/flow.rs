@@ -227,7 +227,7 @@ impl Driver {
 
     /// Runs commands; returns true once the submission finished.
     fn execute(&mut self, commands: Vec<Command>) -> bool {
-        for command in commands {
+        for command in self.largest_first(commands) {
             match command {
                 Command::Presign { slot, selection } => self.presign(slot, selection),
                 Command::Put { slot, selection, upload } => {
@@ -317,6 +317,26 @@ impl Driver {
             }
         }
         false
+    }
+
+    /// The presigns of bigger files first, each batch's other commands
+    /// before them in their order: the biggest upload takes longest, so it
+    /// starts first, and the flow ends sooner.
+    fn largest_first(&self, mut commands: Vec<Command>) -> Vec<Command> {
+        let size = |command: &Command| match command {
+            Command::Presign { selection, .. } => self.file(*selection).map_or(0.0, |f| f.blob.size()),
+            _ => f64::INFINITY,
+        };
+        // An insertion sort, stable (a batch holds a few commands; the
+        // library's sort would add kilobytes to the bundle).
+        for i in 1..commands.len() {
+            let mut j = i;
+            while j > 0 && size(&commands[j - 1]) < size(&commands[j]) {
+                commands.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        commands
     }
 
     fn file(&self, selection: SelectionId) -> Option<&FileEntry> {

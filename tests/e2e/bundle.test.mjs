@@ -43,8 +43,10 @@ test('the bundle contains no client secret', () => {
 // element updates (+9.2 kB) landed; minifying the JS glue, snippets and CSS
 // won 3.8 kB of it back. gloo-net for the API calls, gloo-timers and
 // serde-wasm-bindgen for the values handed to JS cost 10 kB more (163.3 kB);
-// no string searcher won 1.5 kB back (162.4 kB). The aim is 125 000 B.
-const WIDGET_BUDGET_GZIP = 163_000;
+// no string searcher won 1.5 kB back (162.4 kB); the flow's network-first
+// ordering (largest upload first, batched progress renders) cost 0.7 kB
+// (163.1 kB). The aim is 125 000 B.
+const WIDGET_BUDGET_GZIP = 163_500;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');

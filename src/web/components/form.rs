@@ -20,6 +20,7 @@ use crate::web::prepare::{check_photo, file_facts};
 use crate::web::resume;
 use crate::web::state::{Action, Chosen, FormState, Notice, SlotPhase, Stage};
 use crate::web::token::{TokenSource, Tokens};
+use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -551,12 +552,22 @@ fn flow_updates(
     props: KycUploadProps,
     document: DocumentType,
 ) -> Callback<FlowUpdate> {
+    let batch = Rc::new(Batch { dispatch: dispatch.clone(), held: RefCell::new(Vec::new()), timer: RefCell::new(None) });
     Callback::from(move |update: FlowUpdate| {
         match &update {
             FlowUpdate::Progress { slot, sent, total, .. } => {
                 props.on_progress.emit(ProgressInfo { slot: *slot, loaded: *sent, total: *total });
+                batch.hold(update);
+                return;
             }
+            FlowUpdate::Uploaded { .. } => {
+                batch.hold(update);
+                return;
+            }
+            // Only the resume record reads it: no need to wait, nor to flush.
+            FlowUpdate::FinalSent => {}
             FlowUpdate::Finished { outcome, known, .. } => {
+                batch.flush();
                 // Dropping the finished flow frees its tasks.
                 let _ = flow.borrow_mut().take();
                 if matches!(outcome, Outcome::Completed | Outcome::Confirmed) {
@@ -570,8 +581,53 @@ fn flow_updates(
                 end_with(&dispatch, &props, update.clone(), Some(document));
                 return;
             }
-            _ => {}
+            _ => batch.flush(),
         }
         dispatch.dispatch(Action::Flow(update));
     })
+}
+
+/// How long progress and "uploaded" may wait to reach the form, in ms: they
+/// are shown together, at most this late, so a re-render (with its layout
+/// and paint) does not sit between one request's answer and the next
+/// request while a fast submission runs.
+const FORM_BATCH_MS: u32 = 100;
+
+/// Progress and "uploaded" updates on their way to the form.
+struct Batch {
+    dispatch: UseReducerDispatcher<FormState>,
+    held: RefCell<Vec<FlowUpdate>>,
+    timer: RefCell<Option<Timeout>>,
+}
+
+impl Batch {
+    fn hold(self: &Rc<Self>, update: FlowUpdate) {
+        self.held.borrow_mut().push(update);
+        if self.timer.borrow().is_none() {
+            let batch = Rc::downgrade(self);
+            *self.timer.borrow_mut() = Some(Timeout::new(FORM_BATCH_MS, move || {
+                if let Some(batch) = batch.upgrade() {
+                    batch.flush();
+                }
+            }));
+        }
+    }
+
+    /// Hands on what is held, in order (before any other update, so the
+    /// form sees every update in the order the flow sent them).
+    fn flush(&self) {
+        drop(self.timer.borrow_mut().take());
+        let held = std::mem::take(&mut *self.held.borrow_mut());
+        for update in held {
+            self.dispatch.dispatch(Action::Flow(update));
+        }
+    }
+}
+
+/// A submission stopped mid-way (a file changed) still tells the form which
+/// files it uploaded: they are reused, not sent again.
+impl Drop for Batch {
+    fn drop(&mut self) {
+        self.flush();
+    }
 }
