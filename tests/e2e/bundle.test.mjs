@@ -45,8 +45,9 @@ test('the bundle contains no client secret', () => {
 // serde-wasm-bindgen for the values handed to JS cost 10 kB more (163.3 kB);
 // no string searcher won 1.5 kB back (162.4 kB); the flow's network-first
 // ordering (largest upload first, batched progress renders) cost 0.7 kB
-// (163.1 kB). The aim is 125 000 B.
-const WIDGET_BUDGET_GZIP = 163_500;
+// (163.1 kB); building the fetch request without gloo-net's builder won
+// 1.2 kB back. The aim is 125 000 B.
+const WIDGET_BUDGET_GZIP = 162_500;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');
