@@ -99,25 +99,21 @@ elif need_install "wasm-bindgen-cli $WBG_VERSION (have ${have_wbg:-none})"; then
   fi
 fi
 
-# ---------------------------------------------------------------- trunk
-have_trunk=""
-if have trunk; then have_trunk="$(trunk --version 2>/dev/null | awk '{print $2}')"; fi
-if [ "$have_trunk" = "$TRUNK_VERSION" ]; then
-  log "ok: trunk $TRUNK_VERSION"
-elif need_install "trunk $TRUNK_VERSION (have ${have_trunk:-none})"; then
-  log "cargo install trunk --version $TRUNK_VERSION --locked (have: ${have_trunk:-none}; takes ~10 min)"
-  cargo install trunk --version "$TRUNK_VERSION" --locked --force
-fi
-
-# ---------------------------------------------------------------- twiggy
-have_twiggy=""
-if have twiggy; then have_twiggy="$(twiggy --version 2>/dev/null | awk '{print $2}')"; fi
-if [ "$have_twiggy" = "$TWIGGY_VERSION" ]; then
-  log "ok: twiggy $TWIGGY_VERSION"
-elif need_install "twiggy $TWIGGY_VERSION (have ${have_twiggy:-none})"; then
-  log "cargo install twiggy --version $TWIGGY_VERSION --locked (have: ${have_twiggy:-none}; takes ~3 min)"
-  cargo install twiggy --version "$TWIGGY_VERSION" --locked --force
-fi
+# ---------------------------------------------------------------- trunk, twiggy
+# cargo_tool NAME VERSION MINUTES: `cargo install NAME --version VERSION --locked`
+# unless NAME --version already prints that version (its second word).
+cargo_tool() {
+  local name="$1" version="$2" minutes="$3" have_version=""
+  if have "$name"; then have_version="$("$name" --version 2>/dev/null | awk '{print $2}')"; fi
+  if [ "$have_version" = "$version" ]; then
+    log "ok: $name $version"
+  elif need_install "$name $version (have ${have_version:-none})"; then
+    log "cargo install $name --version $version --locked (have: ${have_version:-none}; takes ~$minutes min)"
+    cargo install "$name" --version "$version" --locked --force
+  fi
+}
+cargo_tool trunk "$TRUNK_VERSION" 10
+cargo_tool twiggy "$TWIGGY_VERSION" 3
 
 # ---------------------------------------------------------------- npm: playwright-core + binaryen (wasm-opt)
 E2E="$ROOT/tests/e2e"

@@ -7,10 +7,10 @@
 use crate::core::api::{classify, encode_path_segment, Customer, Failure, FilesRequest, PresignRequest, Presigned};
 use crate::core::options::DEFAULT_STALL_TIMEOUT_MS;
 use crate::core::plan::{FilesCall, Upload};
-use crate::web::fetch::{self, Answer};
-use crate::web::js::{error_detail, get_string, parse_object, to_json};
+use crate::web::fetch;
+use crate::web::js::{get_string, parse_object, to_json};
 use crate::web::token::Tokens;
-use crate::web::transport::send_unless_stalled;
+use crate::web::transport::{send_unless_stalled, Reply};
 use gloo_net::http::Method;
 use wasm_bindgen::{JsCast, JsValue};
 use std::rc::Rc;
@@ -79,7 +79,7 @@ impl Api {
         match send_unless_stalled("PUT", &upload.url, &headers, blob, self.stall_timeout_ms, progress).await {
             None => Err(Failure::Transient { retry_after_ms: None, reason: "stalled".into() }),
             Some(reply) if reply.is_success() => Ok(()),
-            Some(reply) => Err(classify(reply.status, error_detail(&reply.body), reply.retry_after_ms)),
+            Some(reply) => Err(classify(reply.status, reply.error(), reply.retry_after_ms)),
         }
     }
 
@@ -104,7 +104,7 @@ impl Api {
         })
     }
 
-    async fn call(&self, method: Method, url: &str, body: Option<String>, key: Option<&str>) -> Result<Answer, Failure> {
+    async fn call(&self, method: Method, url: &str, body: Option<String>, key: Option<&str>) -> Result<Reply, Failure> {
         let mut refreshed = false;
         loop {
             let token = self.tokens.get().await?;
@@ -128,7 +128,7 @@ impl Api {
 }
 
 /// A 2xx answer's body as a JS object (parsed by `JSON.parse`).
-fn object(answer: &Answer) -> Result<JsValue, Failure> {
+fn object(answer: &Reply) -> Result<JsValue, Failure> {
     parse_object(&answer.body).ok_or_else(|| bad_response("not a JSON object"))
 }
 

@@ -3,8 +3,7 @@
 //! drops its calls). Uploads stay on XHR ([`crate::web::transport`]),
 //! the only transport that reports upload progress.
 
-use crate::core::api::{ErrorDetail, NETWORK_ERROR};
-use crate::web::js::error_detail;
+use crate::web::transport::Reply;
 use futures::future::{select, Either};
 use gloo_net::http::{Headers, Method, Request};
 use gloo_timers::future::TimeoutFuture;
@@ -12,35 +11,6 @@ use web_sys::{AbortController, AbortSignal, RequestInit};
 
 /// Per-call time limit for API calls.
 pub const API_TIMEOUT_MS: u32 = 30_000;
-
-/// What a call got back. Status 0 ([`NETWORK_ERROR`]) means no answer: a
-/// network error, a CORS refusal, or no answer within the time limit.
-pub struct Answer {
-    /// HTTP status, or 0.
-    pub status: u16,
-    /// The response text (empty for status 0).
-    pub body: String,
-    /// The `Retry-After` header in milliseconds, when the server sent (and
-    /// exposed) one.
-    pub retry_after_ms: Option<u64>,
-}
-
-impl Answer {
-    fn none() -> Answer {
-        Answer { status: NETWORK_ERROR, body: String::new(), retry_after_ms: None }
-    }
-
-    /// Whether the status is 2xx.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-
-    /// The contract error in the body (`{"error": {"code", "message"}}`),
-    /// if the body is one.
-    pub fn error(&self) -> Option<ErrorDetail> {
-        error_detail(&self.body)
-    }
-}
 
 /// Aborts the fetch when the call is dropped before it finished.
 struct AbortOnDrop(Option<AbortController>);
@@ -54,7 +24,7 @@ impl Drop for AbortOnDrop {
 }
 
 /// Sends one request with exactly `headers` and an optional JSON `body`.
-pub async fn call(method: Method, url: &str, headers: &[(&str, &str)], body: Option<String>) -> Answer {
+pub async fn call(method: Method, url: &str, headers: &[(&str, &str)], body: Option<String>) -> Reply {
     let mut abort = AbortOnDrop(AbortController::new().ok());
     let signal = abort.0.as_ref().map(AbortController::signal);
     // The request is built here and sent by gloo-net: its builder would
@@ -62,13 +32,13 @@ pub async fn call(method: Method, url: &str, headers: &[(&str, &str)], body: Opt
     // parameters we never use (half a millisecond of main thread a call).
     let Some(request) = request(method, url, headers, body, signal.as_ref()) else {
         // An invalid URL or header: as good as no answer.
-        return Answer::none();
+        return Reply::none();
     };
     let exchange = Box::pin(async move {
         let response = request.send().await.ok()?;
         let retry_after_ms = response.headers().get("Retry-After").and_then(|v| retry_after(&v));
         let body = response.text().await.unwrap_or_default();
-        Some(Answer { status: response.status(), body, retry_after_ms })
+        Some(Reply { status: response.status(), body, retry_after_ms })
     });
     match select(exchange, TimeoutFuture::new(API_TIMEOUT_MS)).await {
         Either::Left((Some(answer), _)) => {
@@ -77,7 +47,7 @@ pub async fn call(method: Method, url: &str, headers: &[(&str, &str)], body: Opt
             answer
         }
         // No answer in time: `abort` cancels the fetch as it drops.
-        Either::Left((None, _)) | Either::Right(_) => Answer::none(),
+        Either::Left((None, _)) | Either::Right(_) => Reply::none(),
     }
 }
 

@@ -14,10 +14,14 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use crate::core::api::{ErrorDetail, NETWORK_ERROR};
+use crate::web::js::error_detail;
 use gloo_timers::future::TimeoutFuture;
 use web_sys::{Blob, ProgressEvent, XmlHttpRequest};
 
-/// The answer. Status 0 means no answer (network error or CORS refusal).
+/// What a request got back, over XHR or `fetch` ([`crate::web::fetch`]).
+/// Status 0 ([`NETWORK_ERROR`]) means no answer: a network error, a CORS
+/// refusal, or no answer in time.
 #[derive(Clone, Debug)]
 pub struct Reply {
     /// HTTP status, or 0.
@@ -29,9 +33,20 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// No answer.
+    pub fn none() -> Reply {
+        Reply { status: NETWORK_ERROR, body: String::new(), retry_after_ms: None }
+    }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+
+    /// The contract error in the body (`{"error": {"code", "message"}}`),
+    /// if the body is one.
+    pub fn error(&self) -> Option<ErrorDetail> {
+        error_detail(&self.body)
     }
 }
 
@@ -145,7 +160,7 @@ impl Future for Request {
             }
             Poll::Ready(Err(_)) => {
                 self.finished = true;
-                Poll::Ready(Reply { status: 0, body: String::new(), retry_after_ms: None })
+                Poll::Ready(Reply::none())
             }
             Poll::Pending => Poll::Pending,
         }

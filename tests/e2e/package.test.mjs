@@ -14,7 +14,6 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -23,6 +22,7 @@ import * as sandbox from './lib/sandbox.mjs';
 import { launch, ROOT, photo, chooseFiles, submit, waitOutcome, kycEvents, recordConsole } from './lib/browser.mjs';
 import { windowEvents, checkCallbacks, dumpEvents } from './lib/flow.mjs';
 import { checkSubmission, idSubmissions } from './lib/invariants.mjs';
+import { startHostServer } from './lib/host.mjs';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -39,7 +39,7 @@ let tgz; // the tarball package.sh wrote
 let hostDir; // the temporary host project
 let outDir; // its bundle
 let server;
-let served = []; // paths the host server was asked for
+const served = []; // paths the host server was asked for
 let browser;
 const recorded = []; // {page, type, detail, keys} from both host pages
 
@@ -153,7 +153,6 @@ for (const name of BAD) {
 
 // ---------------------------------------------------------------- install, type-check, bundle
 
-const TYPE_MIME = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 
 function page(script) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host ${script}</title>`
@@ -162,40 +161,9 @@ function page(script) {
 }
 
 /** Static files of the bundle, the two pages, and the host's token endpoint (proxying the sandbox's demo host). */
-function startServer(dir) {
+async function startServer(dir) {
   const pages = { '/': page('mount'), '/mount.html': page('mount'), '/element.html': page('element') };
-  server = http.createServer(async (req, res) => {
-    const url = new URL(req.url, HOST);
-    served.push(url.pathname);
-    try {
-      if (req.method === 'POST' && url.pathname === '/token') {
-        const upstream = await fetch(`${sandbox.DEMO}/demo/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-        res.writeHead(upstream.status, { 'content-type': 'application/json' });
-        res.end(await upstream.text());
-        return;
-      }
-      if (pages[url.pathname]) {
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end(pages[url.pathname]);
-        return;
-      }
-      const file = path.join(dir, path.normalize(url.pathname).replace(/^[/\\]+/, ''));
-      if (!file.startsWith(dir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-        res.writeHead(404);
-        res.end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPE_MIME[path.extname(file)] ?? 'application/octet-stream' });
-      res.end(fs.readFileSync(file));
-    } catch (e) {
-      res.writeHead(502);
-      res.end(String(e));
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(PORT, '127.0.0.1', resolve);
-  });
+  server = await startHostServer({ dir, port: PORT, tokenPath: '/token', pages, served });
 }
 
 test('host project: npm install of the tarball offline, tsc --strict against it, esbuild bundle', async () => {
@@ -254,7 +222,7 @@ async function passportFlow(script) {
   try {
     const customerId = await sandbox.freshCustomer(`cus_pkg_${script}`);
     const since = await sandbox.waitQuiet(200, 3000);
-    served = [];
+    served.length = 0;
     const q = new URLSearchParams({ api: `${sandbox.API}/v1`, customer: customerId });
     await pageHandle.goto(`${HOST}/${script}.html?${q}`, { waitUntil: 'load' });
     await pageHandle.waitForFunction(() => window.kycReady === true, null, { timeout: 30000, polling: 100 });

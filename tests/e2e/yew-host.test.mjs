@@ -7,17 +7,16 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import * as sandbox from './lib/sandbox.mjs';
 import { launch, ROOT, photo, chooseFiles, submit, recordConsole } from './lib/browser.mjs';
 import { idSubmissions } from './lib/invariants.mjs';
+import { startHostServer } from './lib/host.mjs';
 import { dumpEvents } from './lib/flow.mjs';
 
 const DIST = process.env.E2E_YEW_HOST_DIST ?? path.join(ROOT, 'target', 'yew-host-dist');
 const PORT = Number(process.env.E2E_PACKAGE_PORT ?? 8792);
 const HOST = `http://127.0.0.1:${PORT}`;
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
 let server;
 let browser;
@@ -26,41 +25,11 @@ after(async () => {
   await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
 });
 
-function startServer() {
-  server = http.createServer(async (req, res) => {
-    const url = new URL(req.url, HOST);
-    try {
-      if (req.method === 'POST' && url.pathname === '/demo/token') {
-        const upstream = await fetch(`${sandbox.DEMO}/demo/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-        res.writeHead(upstream.status, { 'content-type': 'application/json' });
-        res.end(await upstream.text());
-        return;
-      }
-      const rel = url.pathname === '/' ? 'index.html' : path.normalize(url.pathname).replace(/^[/\\]+/, '');
-      const file = path.join(DIST, rel);
-      if (!file.startsWith(DIST) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-        res.writeHead(404);
-        res.end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' });
-      res.end(fs.readFileSync(file));
-    } catch (e) {
-      res.writeHead(502);
-      res.end(String(e));
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(PORT, '127.0.0.1', resolve);
-  });
-}
-
 test('the Yew host example completes a passport flow, id_file last, and logs what the component reported', async () => {
   assert.ok(fs.existsSync(path.join(DIST, 'index.html')), `${DIST} missing: build examples/yew-host (scripts/test.sh does)`);
   await sandbox.waitUp();
   await sandbox.clearFaults();
-  await startServer();
+  server = await startHostServer({ dir: DIST, port: PORT, tokenPath: '/demo/token' });
   browser = await launch();
   const page = await (await browser.newContext()).newPage();
   const consoleLines = recordConsole(page);
