@@ -72,8 +72,8 @@ impl Presigned {
     }
 }
 
-/// Reads the `headers` object as name/value pairs: a map type would cost
-/// the bundle a generic tree or hash table for a handful of entries.
+/// Reads the `headers` object as name/value pairs, in the server's order:
+/// what [`Upload`] keeps and the PUT sends.
 fn header_pairs<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<(String, String)>, D::Error> {
     struct Pairs;
     impl<'de> Visitor<'de> for Pairs {
@@ -244,7 +244,8 @@ pub fn encode_path_segment(segment: &str) -> String {
 mod tests {
     use super::*;
 
-    /// The error part of a response body, read as the browser layer does.
+    /// The error part of a response body, read with a real JSON parser (the
+    /// browser layer uses `JSON.parse`).
     fn error(body: &str) -> Option<ErrorDetail> {
         serde_json::from_str::<ErrorBody>(body).ok().map(|b| b.error)
     }
