@@ -51,6 +51,7 @@ struct HostCallbacks {
     on_submitted: Option<Function>,
     on_error: Option<Function>,
     on_status_change: Option<Function>,
+    on_continue: Option<Function>,
 }
 
 impl HostCallbacks {
@@ -60,8 +61,15 @@ impl HostCallbacks {
             on_submitted: function(options, "onSubmitted"),
             on_error: function(options, "onError"),
             on_status_change: function(options, "onStatusChange"),
+            on_continue: function(options, "onContinue"),
         }
     }
+}
+
+/// The "Continue" prop: shown only while the host has an `onContinue`.
+fn continue_prop(callbacks: &Rc<RefCell<HostCallbacks>>) -> Option<Callback<()>> {
+    let set = callbacks.borrow().on_continue.is_some();
+    set.then(|| js_callback(callbacks, |c| &c.on_continue, |()| JsValue::UNDEFINED))
 }
 
 #[wasm_bindgen]
@@ -110,6 +118,7 @@ impl WidgetHandle {
             }
         }
         *self.callbacks.borrow_mut() = HostCallbacks::from_options(&options);
+        self.props.on_continue = continue_prop(&self.callbacks);
         self.props.tokens = TokenSource::Js(get_token);
         self.props.options = Rc::new(parsed);
         if let Some(app) = self.app.as_mut() {
@@ -154,6 +163,7 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<WidgetHandle
             let busy = busy.clone();
             Callback::from(move |now: bool| busy.set(now))
         },
+        on_continue: continue_prop(&callbacks),
     };
     element.set_inner_html("");
     let app = Renderer::<KycUpload>::with_root_and_props(element, props.clone()).render();

@@ -46,3 +46,10 @@ pub mod web;
 
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub mod embed;
+
+/// The JS build's allocator: talc instead of the standard library's
+/// dlmalloc, for a smaller bundle (measured in `docs/bundle-size.md`). A
+/// Rust host (`default-features = false`) keeps its own.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics"), feature = "js"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

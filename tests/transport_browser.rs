@@ -297,6 +297,8 @@ fn widget_props(
             poll_status: false,
             poll_interval_ms: 30_000,
             stall_timeout_ms: 30_000,
+            kyb_url: None,
+            support_url: None,
         }),
         tokens: TokenSource::Js(get_token),
         on_progress,
@@ -305,6 +307,7 @@ fn widget_props(
         on_status_change: Default::default(),
         status: None,
         on_busy_change: yew::Callback::noop(),
+        on_continue: None,
     }
 }
 
@@ -498,7 +501,7 @@ async fn an_earlier_rejection_shows_on_load() {
     let (root, app) = mount_for(&id, on_error).await;
     wait_for("the status panel", 10_000.0, || by_testid(&root, "status").is_some()).await;
     let panel = text_of(&root, "status");
-    assert!(panel.contains("Verification rejected") && panel.contains("The photo is blurred"), "{panel}");
+    assert!(panel.contains("couldn't verify") && panel.contains("The photo is blurred"), "{panel}");
     assert!(errors.borrow().is_empty(), "{:?}", errors.borrow());
     app.destroy();
     root.remove();

@@ -7,7 +7,8 @@
 // Query parameters (for trying things out and for tests): customer,
 // customer_type, token_ttl, token_fail_once=1, quality, require_poa=1,
 // require_liveness=1, api, poll=1, webhooks=0 (don't forward webhook results,
-// so a test sees the widget settle an unknown outcome on its own).
+// so a test sees the widget settle an unknown outcome on its own), kyb_url,
+// support_url.
 import init, { mount } from "../kyc-upload.js";
 
 const params = new URLSearchParams(location.search);
@@ -52,6 +53,11 @@ const options = {
   onSubmitted: (e) => record("submitted", e),
   onError: (e) => record("error", e),
   onStatusChange: (e) => record("status", e),
+  // Where a business customer goes instead, how to reach operations after
+  // 5 hours, and the next onboarding step once verified.
+  kybUrl: params.get("kyb_url") ?? "https://northwind.example/business/verify",
+  supportUrl: params.get("support_url") ?? "mailto:operations@northwind.example",
+  onContinue: () => record("continue", {}),
 };
 if (params.has("customer_type")) options.customerType = params.get("customer_type");
 if (params.has("quality")) options.qualityGate = params.get("quality");

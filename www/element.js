@@ -1,11 +1,13 @@
 // The <kyc-upload> custom element. Attributes carry the plain options
 // (api-base, customer-id, customer-type, require-proof-of-address,
 // require-liveness, max-file-size, quality-gate, poll-status,
-// poll-interval-ms, stall-timeout-ms); getToken and the on* callbacks are
-// set as properties. The widget mounts once the element is connected and
+// poll-interval-ms, stall-timeout-ms, kyb-url, support-url); getToken and
+// the on* callbacks are set as properties. The widget mounts once the element is connected and
 // getToken is set, and is destroyed when the element is removed. Each
 // callback also dispatches a DOM event: kyc-progress, kyc-submitted,
-// kyc-error, kyc-status.
+// kyc-error, kyc-status. The verified panel's "Continue" button shows
+// while the element has an onContinue function; pressing it calls that
+// and dispatches kyc-continue.
 //
 // The widget is mounted once and then updated in place: a new getToken, a
 // callback set after mount, or a changed attribute never restarts it, so
@@ -26,6 +28,8 @@ const ATTRIBUTES = {
   "poll-status": ["pollStatus", (v) => v !== "false"],
   "poll-interval-ms": ["pollIntervalMs", Number],
   "stall-timeout-ms": ["stallTimeoutMs", Number],
+  "kyb-url": ["kybUrl", String],
+  "support-url": ["supportUrl", String],
 };
 
 // Attributes that name another customer or platform: the widget starts over.
@@ -58,6 +62,13 @@ export function defineKycUploadElement(mount) {
       // Once mounted, the widget's wrapper already calls the new function.
       if (!this._handle) this._mount();
     }
+    get onContinue() {
+      return this._onContinue;
+    }
+    set onContinue(fn) {
+      this._onContinue = fn;
+      if (this._handle) this._update();
+    }
     connectedCallback() {
       this._mount();
     }
@@ -86,6 +97,9 @@ export function defineKycUploadElement(mount) {
       }
       for (const [name, type] of Object.entries(EVENTS)) {
         options[name] = (detail) => this._emit(name, type, detail);
+      }
+      if (typeof this._onContinue === "function") {
+        options.onContinue = () => this._emit("onContinue", "kyc-continue", {});
       }
       return options;
     }

@@ -83,6 +83,12 @@ pub struct Options {
     /// How long a PUT may go without upload progress or an answer before it
     /// is abandoned (and retried), in milliseconds.
     pub stall_timeout_ms: u64,
+    /// Where business customers verify instead (the KYB flow), linked from
+    /// the refusal.
+    pub kyb_url: Option<String>,
+    /// How to reach the operations team, linked once a verification has
+    /// been pending for more than 5 hours.
+    pub support_url: Option<String>,
 }
 
 /// Default `maxFileSize`: 10 MiB.
@@ -102,10 +108,10 @@ pub const DEFAULT_STALL_TIMEOUT_MS: u64 = 30_000;
 pub const MIN_STALL_TIMEOUT_MS: u64 = 1_000;
 
 /// Options that take functions; the browser layer keeps the functions.
-pub const CALLBACK_OPTIONS: [&str; 5] = ["getToken", "onProgress", "onSubmitted", "onError", "onStatusChange"];
+pub const CALLBACK_OPTIONS: [&str; 6] = ["getToken", "onProgress", "onSubmitted", "onError", "onStatusChange", "onContinue"];
 
 /// Options that take plain values.
-pub const VALUE_OPTIONS: [&str; 11] = [
+pub const VALUE_OPTIONS: [&str; 13] = [
     "apiBase",
     "customerId",
     "customerType",
@@ -117,6 +123,8 @@ pub const VALUE_OPTIONS: [&str; 11] = [
     "pollStatus",
     "pollIntervalMs",
     "stallTimeoutMs",
+    "kybUrl",
+    "supportUrl",
 ];
 
 /// An option the host got wrong.
@@ -231,6 +239,8 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         }
         Some(other) => return Err(wrong_type("stallTimeoutMs", "a number of milliseconds", other)),
     };
+    let kyb_url = optional_link(get("kybUrl"), "kybUrl")?;
+    let support_url = optional_link(get("supportUrl"), "supportUrl")?;
     Ok(Options {
         api_base,
         customer_id,
@@ -242,7 +252,31 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         poll_status,
         poll_interval_ms,
         stall_timeout_ms,
+        kyb_url,
+        support_url,
     })
+}
+
+/// A link the widget shows the customer (`kybUrl`, `supportUrl`): an
+/// absolute `https://` or `http://` URL, a `mailto:` address, or a path on
+/// the host's own site (`/kyb`). Anything else (`javascript:`, `//other.example`, a bare word)
+/// is refused, so a link can only lead to a page.
+fn optional_link(value: Option<&RawValue>, option: &str) -> Result<Option<String>, OptionError> {
+    let url = match value {
+        None => return Ok(None),
+        Some(RawValue::String(s)) => s.trim(),
+        Some(other) => return Err(wrong_type(option, "a URL string", other)),
+    };
+    let lower = url.to_ascii_lowercase();
+    let page = ["https://", "http://", "mailto:"].iter().any(|scheme| lower.strip_prefix(scheme).is_some_and(|rest| !rest.is_empty()))
+        || (url.starts_with('/') && !url.starts_with("//"));
+    if !page || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(OptionError::new(
+            option,
+            format!("`{option}` must be an https:// or mailto: URL, or a path on your site such as \"/kyb\", not \"{url}\"."),
+        ));
+    }
+    Ok(Some(url.to_owned()))
 }
 
 /// A number for an error message, without float formatting (which would
@@ -576,5 +610,24 @@ mod tests {
         let err = parse_options(&with("stallTimeoutMs", RawValue::Number(500.0))).unwrap_err();
         assert_eq!(err.option, "stallTimeoutMs");
         assert!(err.message.contains("at least 1000 ms"), "{}", err.message);
+    }
+
+    #[test]
+    fn links_lead_only_to_pages() {
+        for (value, kept) in [("https://bank.example/kyb", "https://bank.example/kyb"), (" /kyb ", "/kyb"), ("HTTP://x.example", "HTTP://x.example"), ("mailto:ops@bank.example", "mailto:ops@bank.example")] {
+            let options = parse_options(&with("kybUrl", RawValue::String(value.into()))).unwrap();
+            assert_eq!(options.kyb_url.as_deref(), Some(kept), "{value}");
+        }
+        for value in ["javascript:alert(1)", "//evil.example/x", "kyb", "https://", "https://a b", "data:text/html,x", "mailto:"] {
+            let err = parse_options(&with("supportUrl", RawValue::String(value.into()))).unwrap_err();
+            assert_eq!(err.option, "supportUrl", "{value}");
+            assert!(err.message.contains("https://"), "{value}: {}", err.message);
+        }
+        let err = parse_options(&with("kybUrl", RawValue::Bool(true))).unwrap_err();
+        assert!(err.message.contains("a URL string"), "{}", err.message);
+        let options = parse_options(&base()).unwrap();
+        assert_eq!((options.kyb_url, options.support_url), (None, None));
+        assert!(parse_options(&with("onContinue", RawValue::Function)).is_ok());
+        assert_eq!(parse_options(&with("onContinue", RawValue::Bool(true))).unwrap_err().option, "onContinue");
     }
 }

@@ -38,14 +38,30 @@ impl Slot {
         Slot::ALL.into_iter().find(|slot| slot.field() == field)
     }
 
-    /// The label the form shows for this slot, given the document type.
+    /// The label the form shows for this slot, given the document type:
+    /// what to photograph, in the customer's words.
     pub fn label(self, document: Option<DocumentType>) -> &'static str {
+        use DocumentType::{DriversLicense, Passport, ResidentPermit};
         match (self, document) {
-            (Slot::IdFile, Some(DocumentType::Passport)) => "Passport photo page",
-            (Slot::IdFile, _) => "Front of the document",
-            (Slot::IdFileBack, _) => "Back of the document",
+            (Slot::IdFile, Some(Passport)) => "Passport photo page",
+            (Slot::IdFile, Some(DriversLicense)) => "Front of your driver's license",
+            (Slot::IdFile, Some(ResidentPermit)) => "Front of your resident permit",
+            (Slot::IdFile, None) => "Front of your document",
+            (Slot::IdFileBack, Some(DriversLicense)) => "Back of your driver's license",
+            (Slot::IdFileBack, Some(ResidentPermit)) => "Back of your resident permit",
+            (Slot::IdFileBack, _) => "Back of your document",
             (Slot::ProofOfAddress, _) => "Proof of address",
-            (Slot::Liveness, _) => "Selfie (liveness check)",
+            (Slot::Liveness, _) => "Selfie",
+        }
+    }
+
+    /// How to take a photo that passes, shown under the label.
+    pub fn instruction(self, document: Option<DocumentType>) -> &'static str {
+        match (self, document) {
+            (Slot::IdFile, Some(DocumentType::Passport)) => "The page with your photo, open flat: all four corners visible, in focus, no glare.",
+            (Slot::IdFile | Slot::IdFileBack, _) => "All four corners visible, in focus, no glare.",
+            (Slot::ProofOfAddress, _) => "A bank statement or utility bill from the last 3 months showing your name and address. A photo or a PDF.",
+            (Slot::Liveness, _) => "Your face, looking at the camera, in good light. A photo or a short video.",
         }
     }
 

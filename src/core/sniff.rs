@@ -103,6 +103,17 @@ pub fn accept_attribute(slot: Slot) -> &'static str {
     }
 }
 
+/// Whether a file dropped on the form (its declared MIME type and name)
+/// is one `slot` takes, by the slot's `accept` list. Only routing hangs on
+/// this: the file's own bytes are checked once it is in the slot.
+pub fn slot_takes_drop(slot: Slot, mime: &str, name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    accept_attribute(slot).split(',').any(|entry| match entry.strip_prefix('.') {
+        Some(extension) => name.rsplit_once('.').is_some_and(|(_, ext)| ext == extension),
+        None => entry.eq_ignore_ascii_case(mime),
+    })
+}
+
 /// The `capture` attribute: the rear camera for documents, the front one
 /// for the selfie, none for proof of address (usually a PDF).
 pub fn capture_attribute(slot: Slot) -> Option<&'static str> {
@@ -116,6 +127,17 @@ pub fn capture_attribute(slot: Slot) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dropped_files_go_where_their_type_fits() {
+        assert!(slot_takes_drop(Slot::IdFile, "image/jpeg", "a.bin"));
+        assert!(slot_takes_drop(Slot::IdFile, "", "scan.HEIC"));
+        assert!(!slot_takes_drop(Slot::IdFile, "application/pdf", "bill.pdf"));
+        assert!(slot_takes_drop(Slot::ProofOfAddress, "application/pdf", "bill.pdf"));
+        assert!(slot_takes_drop(Slot::Liveness, "video/webm", "me.webm"));
+        assert!(!slot_takes_drop(Slot::Liveness, "text/plain", "notes.txt"));
+        assert!(!slot_takes_drop(Slot::IdFile, "", "jpeg"), "a bare name is no extension");
+    }
 
     #[test]
     fn recognises_each_magic_number() {

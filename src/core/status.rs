@@ -82,45 +82,56 @@ pub fn next_change_in(since_ms: f64, now_ms: f64) -> Option<f64> {
     [SUPPORT_AFTER_MS, OPERATIONS_AFTER_MS].into_iter().find(|t| *t > elapsed).map(|t| t - elapsed)
 }
 
-/// The panel's text. `clock` formats an instant (ms) as a local time of day;
-/// the browser layer passes the locale's formatter.
+/// The panel's title and text. `clock` formats an instant (ms) as a local
+/// date and time with its zone (the browser layer passes the locale's
+/// formatter). A pending verification gives the expected time both as a
+/// duration and as the instant it ends, and says the page may be closed;
+/// nothing in it tells the customer off for asking.
 pub fn panel_text(state: &Verification, now_ms: f64, clock: impl Fn(f64) -> String) -> (String, String) {
     match state {
         Verification::NotStarted => ("Not submitted yet".into(), "Upload your documents to start verification.".into()),
-        Verification::Pending { since_ms } => {
-            let since = clock(*since_ms);
-            match pending_stage(*since_ms, now_ms) {
-                PendingStage::Normal => (
-                    format!("Verification in progress since {since}"),
-                    format!(
-                        "It usually takes a few minutes and can take up to 2 hours. Please don't contact support before {}.",
-                        clock(since_ms + SUPPORT_AFTER_MS)
-                    ),
+        Verification::Pending { since_ms } => match pending_stage(*since_ms, now_ms) {
+            PendingStage::Normal => (
+                "Verification in progress".into(),
+                format!(
+                    "Submitted {}. It usually takes a few minutes and at most 2 hours, so expect an answer by {}. \
+                     You can close this page: the review goes on without it.",
+                    clock(*since_ms),
+                    clock(since_ms + SUPPORT_AFTER_MS)
                 ),
-                PendingStage::Long => (
-                    format!("Verification in progress since {since}"),
-                    format!(
-                        "This is taking longer than usual, but no action is needed yet. If it is still pending at {}, contact the operations team.",
-                        clock(since_ms + OPERATIONS_AFTER_MS)
-                    ),
+            ),
+            PendingStage::Long => (
+                "Verification in progress".into(),
+                format!(
+                    "This is taking longer than usual, but no action is needed yet. If there is no answer by {}, \
+                     contact our operations team. You can close this page.",
+                    clock(since_ms + OPERATIONS_AFTER_MS)
                 ),
-                PendingStage::Overdue => (
-                    format!("Verification still pending since {since}"),
-                    "It has been pending for more than 5 hours. Please contact the operations team.".into(),
+            ),
+            PendingStage::Overdue => (
+                "Verification is taking too long".into(),
+                format!(
+                    "Submitted {}, more than 5 hours ago. Please contact our operations team: they can see your documents and tell you what is holding them up.",
+                    clock(*since_ms)
                 ),
-            }
-        }
+            ),
+        },
         Verification::Verified => ("Identity verified".into(), "Your documents were accepted. You're all set.".into()),
         Verification::Rejected { reason } => (
-            "Verification rejected".into(),
+            "We couldn't verify your documents".into(),
             match reason {
                 Some(reason) if !reason.trim().is_empty() => {
-                    format!("Reason: {}. Please upload new documents.", reason.trim().trim_end_matches('.'))
+                    format!("Reason: {}. Start again with new photos of your documents.", reason.trim().trim_end_matches('.'))
                 }
-                _ => "Your documents were not accepted. Please upload new documents.".into(),
+                _ => "Your documents were not accepted. Start again with new photos of your documents.".into(),
             },
         ),
     }
+}
+
+/// The panel's title alone (what the live region announces on a change).
+pub fn panel_title(state: &Verification, now_ms: f64) -> String {
+    panel_text(state, now_ms, |_| String::new()).0
 }
 
 #[cfg(test)]
@@ -137,11 +148,12 @@ mod tests {
     fn text_moves_on_as_thresholds_pass() {
         let state = Verification::Pending { since_ms: 0.0 };
         let (_, early) = panel_text(&state, 10.0 * 60_000.0, clock);
-        assert!(early.contains("up to 2 hours") && early.contains("before t+120m"), "{early}");
+        assert!(early.contains("at most 2 hours") && early.contains("by t+120m") && early.contains("close this page"), "{early}");
+        assert!(!early.contains("don't contact"), "no reprimand: {early}");
         let (_, long) = panel_text(&state, 2.0 * HOUR, clock);
         assert!(long.contains("longer than usual") && long.contains("t+300m"), "{long}");
         let (title, late) = panel_text(&state, 5.0 * HOUR + 1.0, clock);
-        assert!(late.contains("operations team") && title.contains("still pending"), "{late}");
+        assert!(late.contains("operations team") && late.contains("Submitted t+0m") && title.contains("too long"), "{late}");
     }
 
     #[test]
@@ -175,7 +187,7 @@ mod tests {
     #[test]
     fn rejection_shows_the_reason() {
         let (title, text) = panel_text(&Verification::Rejected { reason: Some("Document expired.".into()) }, 0.0, clock);
-        assert_eq!(title, "Verification rejected");
-        assert!(text.contains("Reason: Document expired."), "{text}");
+        assert_eq!(title, "We couldn't verify your documents");
+        assert!(text.contains("Reason: Document expired.") && text.contains("Start again"), "{text}");
     }
 }

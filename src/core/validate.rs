@@ -179,13 +179,21 @@ pub fn photo_gate(slot: Slot, facts: &FileFacts, refused: bool, gate: QualityGat
 }
 
 /// The form-level message of a refused submit, as `(code, text)`: the
-/// first form problem, else a summary when some slots have problems, else
-/// `None` (the form may be sent).
-pub fn submit_summary(form: &[Problem], slot_problems: usize, document: Option<DocumentType>) -> Option<(String, String)> {
-    match form.first() {
-        Some(problem) => Some((problem.code().into(), problem.message(document))),
-        None if slot_problems > 0 => Some(("invalid_files".into(), "Some files need your attention before submitting.".into())),
-        None => None,
+/// first form problem, else a summary naming the slots with problems (in
+/// the form's order), else `None` (the form may be sent).
+pub fn submit_summary(form: &[Problem], slot_problems: &[Slot], document: Option<DocumentType>) -> Option<(String, String)> {
+    let mut names = String::new();
+    for slot in Slot::ALL.iter().filter(|s| slot_problems.contains(s)) {
+        if !names.is_empty() {
+            names.push_str(", ");
+        }
+        names.push_str(slot.label(document));
+    }
+    match (form.first(), slot_problems.len()) {
+        (Some(problem), _) => Some((problem.code().into(), problem.message(document))),
+        (None, 0) => None,
+        (None, 1) => Some(("invalid_files".into(), format!("One file needs your attention before submitting: {names}."))),
+        (None, n) => Some(("invalid_files".into(), format!("{n} files need your attention before submitting: {names}."))),
     }
 }
 
@@ -319,9 +327,13 @@ mod tests {
 
     #[test]
     fn submit_summary_names_the_first_problem() {
-        assert_eq!(submit_summary(&[], 0, None), None);
-        assert_eq!(submit_summary(&[], 2, None).unwrap().0, "invalid_files");
-        let (code, _) = submit_summary(&[Problem::DocumentTypeRequired], 1, None).unwrap();
+        assert_eq!(submit_summary(&[], &[], None), None);
+        let (code, text) = submit_summary(&[], &[Slot::Liveness, Slot::IdFile], Some(DocumentType::DriversLicense)).unwrap();
+        assert_eq!(code, "invalid_files");
+        assert_eq!(text, "2 files need your attention before submitting: Front of your driver's license, Selfie.");
+        let (_, text) = submit_summary(&[], &[Slot::IdFileBack], Some(DocumentType::ResidentPermit)).unwrap();
+        assert_eq!(text, "One file needs your attention before submitting: Back of your resident permit.");
+        let (code, _) = submit_summary(&[Problem::DocumentTypeRequired], &[Slot::IdFile], None).unwrap();
         assert_eq!(code, Problem::DocumentTypeRequired.code());
     }
 }

@@ -188,6 +188,21 @@ fn draw(bitmap: &ImageBitmap, w: u32, h: u32) -> Result<(OffscreenCanvas, Offscr
 /// show) except [`ImageError::Browser`]. A file that is not an image (no
 /// known magic bytes) fails with [`ImageError::UnsupportedFormat`].
 pub async fn check_image(blob: &Blob) -> Result<Report, ImageError> {
+    check(blob, false).await.map(|(report, _)| report)
+}
+
+/// [`check_image`], and a JPEG thumbnail (long side [`THUMBNAIL_SIDE`])
+/// drawn from the same decode for the slot's preview: the page never
+/// decodes the 12 MP original again to show it.
+pub async fn check_image_with_thumbnail(blob: &Blob) -> Result<(Report, Option<Blob>), ImageError> {
+    check(blob, true).await
+}
+
+/// Long side of a preview thumbnail, in pixels: twice the size it is
+/// shown at, for sharp previews on high-density screens.
+pub const THUMBNAIL_SIDE: u32 = 192;
+
+async fn check(blob: &Blob, thumbnail: bool) -> Result<(Report, Option<Blob>), ImageError> {
     let source = read_source(blob).await?;
     let (bitmap, (sw, sh)) = match source.size {
         Some((sw, sh)) => {
@@ -204,9 +219,28 @@ pub async fn check_image(blob: &Blob) -> Result<Report, ImageError> {
     let pixels = draw(&bitmap, w, h).and_then(|(_, ctx)| {
         ctx.get_image_data(0.0, 0.0, f64::from(w), f64::from(h)).map_err(|e| browser("getImageData", e))
     });
+    // A preview is a nicety: a failure to draw it leaves the check as is.
+    let small = thumbnail.then(|| {
+        let scale = (f64::from(THUMBNAIL_SIDE) / f64::from(w.max(h))).min(1.0);
+        let side = |v: u32| ((f64::from(v) * scale).round() as u32).max(1);
+        draw(&bitmap, side(w), side(h)).ok()
+    });
     bitmap.close();
     let luma = luma_from_rgba(&pixels?.data());
-    Ok(assess(sw, sh, &luma, w, h))
+    let preview = match small.flatten() {
+        Some((canvas, _)) => encode_jpeg(&canvas, 0.8).await.ok(),
+        None => None,
+    };
+    Ok((assess(sw, sh, &luma, w, h), preview))
+}
+
+async fn encode_jpeg(canvas: &OffscreenCanvas, quality: f64) -> Result<Blob, ImageError> {
+    let options = ImageEncodeOptions::new();
+    options.set_type("image/jpeg");
+    options.set_quality(quality);
+    let promise = canvas.convert_to_blob_with_options(&options).map_err(|e| browser("convertToBlob", e))?;
+    let out = JsFuture::from(promise).await.map_err(|e| browser("convertToBlob", e))?;
+    Ok(out.unchecked_into())
 }
 
 /// Re-encodes a photo as a `w` × `h` JPEG at `quality` (0–1), its EXIF
@@ -223,12 +257,7 @@ pub async fn downscale_to_jpeg(blob: &Blob, w: u32, h: u32, quality: f64) -> Res
     let drawn = draw(&bitmap, w, h);
     bitmap.close();
     let (canvas, _) = drawn?;
-    let options = ImageEncodeOptions::new();
-    options.set_type("image/jpeg");
-    options.set_quality(quality);
-    let promise = canvas.convert_to_blob_with_options(&options).map_err(|e| browser("convertToBlob", e))?;
-    let out = JsFuture::from(promise).await.map_err(|e| browser("convertToBlob", e))?;
-    Ok(out.unchecked_into())
+    encode_jpeg(&canvas, quality).await
 }
 
 /// The report as the JS object `{verdict, reasons: [{code, message}], width,

@@ -7,7 +7,7 @@ use crate::core::quality::thresholds::JPEG_QUALITY;
 use crate::core::quality::{downscale_target, shrink_again, Verdict};
 use crate::core::sniff::{sniff, SNIFF_LEN};
 use crate::core::validate::{human_size, FileFacts};
-use crate::web::image::{check_image, downscale_to_jpeg, ImageError};
+use crate::web::image::{check_image_with_thumbnail, downscale_to_jpeg, ImageError};
 use crate::web::state::Notice;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File};
@@ -30,6 +30,18 @@ pub struct PhotoCheck {
     pub note: Option<String>,
     /// The verdict's notice.
     pub notice: Option<Notice>,
+    /// A thumbnail for the slot's preview, drawn from the check's decode.
+    pub preview: Option<Blob>,
+}
+
+/// `text`, then `separator` if it is not empty, then `next` (`join` without
+/// its generic code in the bundle).
+pub fn joined(mut text: String, separator: &str, next: &str) -> String {
+    if !text.is_empty() {
+        text.push_str(separator);
+    }
+    text.push_str(next);
+    text
 }
 
 /// Re-encoding attempts before giving up on reaching the size limit.
@@ -38,26 +50,26 @@ const MAX_ENCODES: usize = 3;
 /// Checks a photo and downscales it when over `max_size` bytes or the
 /// pixel limit. With `gate` off, only the downscale runs.
 pub async fn check_photo(file: &Blob, max_size: u64, gate: QualityGate) -> PhotoCheck {
-    let report = match check_image(file).await {
-        Ok(report) => report,
+    let (report, preview) = match check_image_with_thumbnail(file).await {
+        Ok(checked) => checked,
         Err(ImageError::Browser(_)) if gate != QualityGate::Block => {
-            return PhotoCheck { replacement: None, note: None, notice: None };
+            return PhotoCheck { replacement: None, note: None, notice: None, preview: None };
         }
         Err(error) => {
             let blocking = !matches!(error, ImageError::Browser(_));
             let notice = Notice { code: error.code().into(), text: error.message().into(), blocking };
-            return PhotoCheck { replacement: None, note: None, notice: Some(notice) };
+            return PhotoCheck { replacement: None, note: None, notice: Some(notice), preview: None };
         }
     };
     let notice = (gate != QualityGate::Off && report.verdict != Verdict::Accept).then(|| {
-        let text = report.reasons.iter().map(|r| r.code.message()).collect::<Vec<_>>().join(" ");
+        let text = report.reasons.iter().fold(String::new(), |text, r| joined(text, " ", r.code.message()));
         let code = report.reasons.first().map(|r| r.code.code()).unwrap_or("quality");
         let blocking = report.verdict == Verdict::Reject && gate == QualityGate::Block;
         Notice { code: code.into(), text, blocking }
     });
     let size = file.size() as u64;
     let Some((mut w, mut h)) = downscale_target(report.width, report.height, size, max_size) else {
-        return PhotoCheck { replacement: None, note: None, notice };
+        return PhotoCheck { replacement: None, note: None, notice, preview };
     };
     for _ in 0..MAX_ENCODES {
         match downscale_to_jpeg(file, w, h, JPEG_QUALITY).await {
@@ -68,18 +80,18 @@ pub async fn check_photo(file: &Blob, max_size: u64, gate: QualityGate) -> Photo
                     report.height,
                     human_size(smaller.size() as u64)
                 );
-                return PhotoCheck { replacement: Some((smaller, "image/jpeg".into())), note: Some(note), notice };
+                return PhotoCheck { replacement: Some((smaller, "image/jpeg".into())), note: Some(note), notice, preview };
             }
             Ok(too_big) => (w, h) = shrink_again(w, h, too_big.size() as u64, max_size),
             Err(_) => break,
         }
     }
     if size <= max_size {
-        return PhotoCheck { replacement: None, note: None, notice };
+        return PhotoCheck { replacement: None, note: None, notice, preview };
     }
     let notice = Notice::error(
         "file_too_large",
         format!("This photo is {} and couldn't be made smaller than {} here. Take it again at a lower resolution.", human_size(size), human_size(max_size)),
     );
-    PhotoCheck { replacement: None, note: None, notice: Some(notice) }
+    PhotoCheck { replacement: None, note: None, notice: Some(notice), preview }
 }

@@ -51,6 +51,10 @@ pub struct Chosen {
     pub content_type: String,
     /// A remark shown under the name (for example a downscale).
     pub note: Option<String>,
+    /// A small image to show: a thumbnail drawn from the quality gate's
+    /// decode, or the photo itself when no check ran. `None` for PDFs,
+    /// videos and files that can't be shown.
+    pub preview: Option<Blob>,
 }
 
 /// Where a slot is in its life.
@@ -150,6 +154,9 @@ pub struct FormState {
     pub final_sent: bool,
     /// The customer's status as read before submitting, if it was.
     pub before: Option<CustomerStatus>,
+    /// The last few announcements for the live region, numbered so that a
+    /// repeated text is still a new announcement.
+    pub live: Vec<(u32, String)>,
 }
 
 impl FormState {
@@ -165,7 +172,23 @@ impl FormState {
             key_prefix,
             final_sent: false,
             before: None,
+            live: Vec::new(),
         }
+    }
+
+    /// Queues `text` for screen readers (the polite live region keeps the
+    /// last three, so updates reduced before one render are all read).
+    pub fn announce(&mut self, text: impl Into<String>) {
+        let next = self.live.last().map_or(1, |(n, _)| n + 1);
+        self.live.push((next, text.into()));
+        if self.live.len() > 3 {
+            self.live.remove(0);
+        }
+    }
+
+    fn announce_slot(&mut self, slot: Slot, what: &str) {
+        let text = format!("{}: {what}", slot.label(self.document));
+        self.announce(text);
     }
 
     /// Restores the files a reloaded page had already uploaded. They have
@@ -186,6 +209,7 @@ impl FormState {
                 upload: Blob::new().expect("an empty Blob"),
                 content_type: String::new(),
                 note: Some("Uploaded earlier: no need to choose it again.".into()),
+                preview: None,
             };
             self.known.push((selection, Known { file_id: file.file_id, accepted: file.accepted }));
             *self.slot_mut(slot) = SlotState { chosen: Some(chosen), phase: SlotPhase::Uploaded, notice: None, attempt_notice: None };
@@ -293,6 +317,8 @@ pub enum Action {
         note: Option<String>,
         /// The verdict's notice, if any.
         notice: Option<Notice>,
+        /// The thumbnail drawn from the check's decode.
+        preview: Option<Blob>,
     },
     /// The slot's file was removed.
     Remove(Slot),
@@ -316,6 +342,12 @@ pub enum Action {
     Interrupted,
     /// New verification state (host's `setStatus`, polling, or load).
     Verification(Verification),
+    /// After a rejection: a new submission with fresh files, under a new
+    /// idempotency-key prefix (the old keys would replay the old answers).
+    Restart {
+        /// The new session's key prefix.
+        key_prefix: String,
+    },
 }
 
 impl Reducible for FormState {
@@ -331,6 +363,7 @@ impl Reducible for FormState {
             }
             Action::Refuse(notice) => {
                 next.stage = Stage::Refused;
+                next.announce(notice.text.clone());
                 next.message = Some(notice);
             }
             Action::SetDocument(document) => {
@@ -343,6 +376,9 @@ impl Reducible for FormState {
                 if next.slot(slot).chosen.as_ref().is_some_and(|c| c.selection > chosen.selection) {
                     return self;
                 }
+                if let Some(notice) = &notice {
+                    next.announce_slot(slot, &notice.text);
+                }
                 let state = next.slot_mut(slot);
                 state.phase = if checking { SlotPhase::Checking } else { SlotPhase::Ready };
                 state.chosen = Some(chosen);
@@ -351,9 +387,12 @@ impl Reducible for FormState {
                 // Keep telling the customer that the change stopped the upload.
                 next.message = next.message.take().filter(|m| m.code == "upload_interrupted");
             }
-            Action::Checked { slot, selection, replacement, note, notice } => {
+            Action::Checked { slot, selection, replacement, note, notice, preview } => {
                 if !next.is_current(slot, selection) {
                     return self;
+                }
+                if let Some(notice) = &notice {
+                    next.announce_slot(slot, &notice.text);
                 }
                 let state = next.slot_mut(slot);
                 state.phase = SlotPhase::Ready;
@@ -364,6 +403,7 @@ impl Reducible for FormState {
                         chosen.content_type = content_type;
                     }
                     chosen.note = note;
+                    chosen.preview = preview.or(chosen.preview.take());
                 }
             }
             Action::Remove(slot) => {
@@ -384,6 +424,7 @@ impl Reducible for FormState {
             Action::Flow(update) => return reduce_flow(self, next, update),
             Action::StatusBefore(status) => next.before = Some(status),
             Action::Stopped(notice, slot) => {
+                next.announce(notice.text.clone());
                 if let Some(slot) = slot {
                     next.slot_mut(slot).attempt_notice = Some(notice.clone());
                 }
@@ -391,10 +432,12 @@ impl Reducible for FormState {
             }
             Action::Interrupted => {
                 next.stage = Stage::Editing;
-                next.message = Some(Notice::warning(
+                let notice = Notice::warning(
                     "upload_interrupted",
                     "A file changed, so the upload stopped and nothing was sent for verification. Check your files and submit again.",
-                ));
+                );
+                next.announce(notice.text.clone());
+                next.message = Some(notice);
                 reset_progress(&mut next);
             }
             Action::Verification(verification) => {
@@ -403,7 +446,18 @@ impl Reducible for FormState {
                 {
                     next.stage = Stage::Submitted;
                 }
+                if verification != next.verification && verification != Verification::NotStarted {
+                    next.announce(crate::core::status::panel_title(&verification, crate::web::js::now_ms()));
+                }
                 next.verification = verification;
+            }
+            Action::Restart { key_prefix } => {
+                if !matches!(next.verification, Verification::Rejected { .. }) {
+                    return self;
+                }
+                let live = std::mem::take(&mut next.live);
+                next = FormState { live, ..FormState::new(Stage::Editing, key_prefix) };
+                next.announce("Start again: choose your document type and new photos.");
             }
         }
         Rc::new(next)
@@ -438,9 +492,15 @@ fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> R
             if state.phase == SlotPhase::Uploading(percent) && !retrying {
                 return old;
             }
+            let was = state.phase.clone();
             state.phase = SlotPhase::Uploading(percent);
             if retrying {
                 state.attempt_notice = None;
+            }
+            match was {
+                SlotPhase::Uploading(before) if before < 50 && percent >= 50 => next.announce_slot(slot, "halfway"),
+                SlotPhase::Uploading(_) => {}
+                _ => next.announce_slot(slot, "uploading"),
             }
         }
         FlowUpdate::Uploaded { slot, selection, file_id } => {
@@ -450,6 +510,7 @@ fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> R
             let state = next.slot_mut(slot);
             state.phase = SlotPhase::Uploaded;
             state.attempt_notice = None;
+            next.announce_slot(slot, "uploaded");
             next.remember(selection, Known { file_id, accepted: false });
         }
         FlowUpdate::Retrying { slot: Some(slot), failure } => {
@@ -479,7 +540,10 @@ fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> R
             next.message = None;
             next.final_sent = matches!(outcome, Outcome::Unconfirmed { .. });
             match outcome {
-                Outcome::Completed | Outcome::Confirmed => next.stage = Stage::Submitted,
+                Outcome::Completed | Outcome::Confirmed => {
+                    next.stage = Stage::Submitted;
+                    next.announce("Your documents were submitted for verification.");
+                }
                 Outcome::Unconfirmed { .. } => {
                     next.stage = Stage::Unconfirmed;
                     reset_progress(&mut next);

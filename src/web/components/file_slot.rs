@@ -1,11 +1,16 @@
-//! One file slot: its input, the chosen file's name and size, a remove
-//! button, the photo-check state, a progress bar and its notice.
+//! One file slot, as a card: what to photograph, one large action to choose
+//! a file (the real `<input type="file">` stays underneath, visually
+//! hidden but focusable, so keyboards and assistive technology use the
+//! browser's own control), and once chosen a preview, the name, the size,
+//! the state and the gate's advice. A file dropped on the card or pasted
+//! while the card has focus goes to this slot.
 
 use crate::core::rules::{DocumentType, Slot};
-use crate::core::sniff::{accept_attribute, capture_attribute};
+use crate::core::sniff::{accept_attribute, capture_attribute, FileKind};
 use crate::core::validate::{display_name, human_size};
 use crate::web::state::{SlotPhase, SlotState};
-use web_sys::{File, HtmlInputElement};
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, ClipboardEvent, DataTransfer, File, HtmlInputElement, Url};
 use yew::prelude::*;
 
 /// Props of [`FileSlot`].
@@ -19,12 +24,115 @@ pub struct FileSlotProps {
     pub state: SlotState,
     /// Whether a file is required.
     pub required: bool,
-    /// Whether the input is disabled.
+    /// Whether choosing a file is disabled.
     pub disabled: bool,
-    /// A file was chosen.
+    /// Whether Remove is disabled (while the submission runs: removing a
+    /// file would cancel it).
+    pub locked: bool,
+    /// A file was chosen, dropped or pasted.
     pub on_choose: Callback<(Slot, File)>,
     /// The remove button was pressed.
     pub on_remove: Callback<Slot>,
+}
+
+/// The first file of a drop or a paste.
+pub fn first_file(transfer: Option<DataTransfer>) -> Option<File> {
+    transfer?.files()?.get(0)
+}
+
+/// A slot's element ids and test hooks, as static strings: built at
+/// compile time rather than formatted on every render.
+struct SlotIds {
+    label: &'static str,
+    hint: &'static str,
+    input: &'static str,
+    error: &'static str,
+    file: &'static str,
+    /// `aria-describedby` of the input: the hint, plus the chosen file and
+    /// the problem when there are.
+    described: [&'static str; 4],
+    test_file: &'static str,
+    test_remove: &'static str,
+    test_progress: &'static str,
+    test_preview: &'static str,
+    test_error: &'static str,
+    /// The Remove button, and its name: "Remove" and the slot's label.
+    remove: &'static str,
+    remove_named: &'static str,
+    /// A selector for the input, to give it focus.
+    input_selector: &'static str,
+}
+
+macro_rules! slot_ids {
+    ($f:literal) => {
+        SlotIds {
+            label: concat!("kyc-label-", $f),
+            hint: concat!("kyc-hint-", $f),
+            input: concat!("kyc-input-", $f),
+            error: concat!("kyc-error-", $f),
+            file: concat!("kyc-file-", $f),
+            described: [
+                concat!("kyc-hint-", $f),
+                concat!("kyc-hint-", $f, " kyc-file-", $f),
+                concat!("kyc-hint-", $f, " kyc-error-", $f),
+                concat!("kyc-hint-", $f, " kyc-file-", $f, " kyc-error-", $f),
+            ],
+            test_file: concat!("file-", $f),
+            test_remove: concat!("remove-", $f),
+            test_progress: concat!("progress-", $f),
+            test_preview: concat!("preview-", $f),
+            test_error: concat!("error-", $f),
+            remove: concat!("kyc-remove-", $f),
+            remove_named: concat!("kyc-remove-", $f, " kyc-label-", $f),
+            input_selector: concat!("[data-testid=file-", $f, "]"),
+        }
+    };
+}
+
+fn slot_ids(slot: Slot) -> &'static SlotIds {
+    const ID_FILE: SlotIds = slot_ids!("id_file");
+    const ID_FILE_BACK: SlotIds = slot_ids!("id_file_back");
+    const PROOF_OF_ADDRESS: SlotIds = slot_ids!("proof_of_address_file");
+    const LIVENESS: SlotIds = slot_ids!("liveness_check_file");
+    match slot {
+        Slot::IdFile => &ID_FILE,
+        Slot::IdFileBack => &ID_FILE_BACK,
+        Slot::ProofOfAddress => &PROOF_OF_ADDRESS,
+        Slot::Liveness => &LIVENESS,
+    }
+}
+
+/// A selector for the slot's file input (its choose action).
+pub fn input_selector(slot: Slot) -> &'static str {
+    slot_ids(slot).input_selector
+}
+
+/// What a slot's state reads as at a glance (`data-state`).
+fn state_name(state: &SlotState) -> &'static str {
+    match state.phase {
+        _ if state.shown_notice().is_some() => "attention",
+        SlotPhase::Empty => "empty",
+        SlotPhase::Checking => "checking",
+        SlotPhase::Ready => "ready",
+        SlotPhase::Uploading(_) => "uploading",
+        SlotPhase::Uploaded => "uploaded",
+    }
+}
+
+/// An object URL for a preview, revoked when the preview changes or the
+/// card goes away (remove, replace, `destroy()`).
+#[hook]
+fn use_object_url(blob: Option<Blob>) -> Option<String> {
+    let url = use_memo(blob, |blob| blob.as_ref().and_then(|b| Url::create_object_url_with_blob(b).ok()));
+    use_effect_with(url.clone(), |url| {
+        let url = (**url).clone();
+        move || {
+            if let Some(url) = url {
+                let _ = Url::revoke_object_url(&url);
+            }
+        }
+    });
+    (*url).clone()
 }
 
 /// One upload slot.
@@ -32,32 +140,77 @@ pub struct FileSlotProps {
 pub fn FileSlot(props: &FileSlotProps) -> Html {
     let slot = props.slot;
     let field = slot.field();
-    let input_id = format!("kyc-{field}");
-    let onchange = {
+    let ids = slot_ids(slot);
+    let over = use_state(|| false);
+    let state = &props.state;
+    let chosen = state.chosen.as_ref();
+    let preview = use_object_url(chosen.and_then(|c| c.preview.clone()));
+    let choose = {
         let on_choose = props.on_choose.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|list| list.get(0)) {
+        move |file: Option<File>| {
+            if let Some(file) = file {
                 on_choose.emit((slot, file));
             }
+        }
+    };
+    let onchange = {
+        let choose = choose.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            choose(input.files().and_then(|list| list.get(0)));
             // Choosing the same file again must fire `change` again.
             input.set_value("");
         })
     };
+    let enabled = !props.disabled;
+    let ondragover = {
+        let over = over.clone();
+        Callback::from(move |e: DragEvent| {
+            if enabled {
+                // Accept the drop here (the default refuses it).
+                e.prevent_default();
+                over.set(true);
+            }
+        })
+    };
+    let ondragleave = {
+        let over = over.clone();
+        Callback::from(move |_: DragEvent| over.set(false))
+    };
+    let ondrop = {
+        let (over, choose) = (over.clone(), choose.clone());
+        Callback::from(move |e: DragEvent| {
+            over.set(false);
+            if enabled {
+                e.prevent_default();
+                // Not the form's: this slot takes it.
+                e.stop_propagation();
+                choose(first_file(e.data_transfer()));
+            }
+        })
+    };
+    let onpaste = Callback::from(move |e: Event| {
+        let Some(e) = e.dyn_ref::<ClipboardEvent>() else { return };
+        if let Some(file) = first_file(e.clipboard_data()).filter(|_| enabled) {
+            e.prevent_default();
+            choose(Some(file));
+        }
+    });
     let onremove = {
         let on_remove = props.on_remove.clone();
         Callback::from(move |_: MouseEvent| on_remove.emit(slot))
     };
-    let state = &props.state;
+    let label = slot.label(props.document);
+    let status_text = match state.phase {
+        SlotPhase::Checking => "Checking the photo\u{2026}".to_string(),
+        SlotPhase::Uploading(p) => format!("Uploading\u{2026} {p}%"),
+        SlotPhase::Uploaded => "Uploaded".to_string(),
+        SlotPhase::Ready if state.shown_notice().is_some_and(|n| n.blocking) => "Needs attention".to_string(),
+        _ => "Ready".to_string(),
+    };
     let percent = match state.phase {
         SlotPhase::Uploading(p) => Some(p),
         SlotPhase::Uploaded => Some(100),
-        _ => None,
-    };
-    let status_text = match state.phase {
-        SlotPhase::Checking => Some("Checking the photo\u{2026}".to_string()),
-        SlotPhase::Uploading(p) => Some(format!("Uploading\u{2026} {p}%")),
-        SlotPhase::Uploaded => Some("Uploaded".to_string()),
         _ => None,
     };
     let notice = state.shown_notice();
@@ -66,53 +219,78 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
         Some(_) => "kyc-notice kyc-warning",
         None => "kyc-notice",
     };
+    let described = ids.described[usize::from(chosen.is_some()) + 2 * usize::from(notice.is_some())];
+    let action = match (chosen, slot) {
+        (Some(_), _) => "Replace file",
+        (None, Slot::ProofOfAddress) => "Choose a photo or PDF",
+        (None, Slot::Liveness) => "Choose a photo or video",
+        (None, _) => "Choose a photo",
+    };
+    let kind_icon = |kind: Option<FileKind>| match kind {
+        Some(FileKind::Pdf) => "PDF",
+        Some(FileKind::Mp4 | FileKind::Webm) => "Video",
+        _ => "File",
+    };
     html! {
-        <div class={classes!("kyc-slot", notice.filter(|n| n.blocking).map(|_| "kyc-slot-invalid"))} data-slot={field}>
-            <label for={input_id.clone()} class="kyc-label">
-                { slot.label(props.document) }
-                <span class="kyc-required">{ if props.required { " (required)" } else { " (optional)" } }</span>
-            </label>
-            <input
-                type="file"
-                id={input_id}
-                class="kyc-input"
-                data-testid={format!("file-{field}")}
-                accept={accept_attribute(slot)}
-                capture={capture_attribute(slot)}
-                disabled={props.disabled}
-                aria-invalid={notice.map(|n| n.blocking.to_string())}
-                aria-describedby={format!("kyc-error-{field}")}
-                {onchange}
-            />
-            if let Some(chosen) = &state.chosen {
+        <div class={if *over { "kyc-slot kyc-drop" } else { "kyc-slot" }} data-slot={field} data-state={state_name(state)}
+             {ondragover} {ondragleave} {ondrop} {onpaste}>
+            <div class="kyc-slot-head">
+                <span class="kyc-label" id={ids.label}>{ label }</span>
+                <span class="kyc-tag">{ if props.required { "Required" } else { "Optional" } }</span>
+            </div>
+            <p class="kyc-hint" id={ids.hint}>{ slot.instruction(props.document) }</p>
+            if let Some(chosen) = chosen {
                 <div class="kyc-file">
-                    <span class="kyc-file-name" title={display_name(&chosen.facts.name)}>{ display_name(&chosen.facts.name) }</span>
-                    <span class="kyc-file-size">{ human_size(chosen.facts.size) }</span>
-                    <button type="button" class="kyc-remove" data-testid={format!("remove-{field}")} disabled={props.disabled} onclick={onremove}>
+                    if let Some(src) = preview {
+                        <img class="kyc-thumb" data-testid={ids.test_preview} {src} alt={label} />
+                    } else {
+                        <span class="kyc-thumb kyc-icon" aria-hidden="true">{ kind_icon(chosen.facts.kind) }</span>
+                    }
+                    <div class="kyc-file-info" id={ids.file}>
+                        <span class="kyc-file-name">{ display_name(&chosen.facts.name) }</span>
+                        <span class="kyc-file-meta">{ human_size(chosen.facts.size) }{ " \u{b7} " }{ status_text }</span>
+                        if let Some(note) = &chosen.note {
+                            <span class="kyc-note">{ note }</span>
+                        }
+                    </div>
+                    <button type="button" class="kyc-remove" id={ids.remove} data-testid={ids.test_remove} aria-labelledby={ids.remove_named}
+                            disabled={props.disabled || props.locked} onclick={onremove}>
                         { "Remove" }
                     </button>
                 </div>
-                if let Some(note) = &chosen.note {
-                    <p class="kyc-note">{ note }</p>
-                }
-            }
-            if let Some(text) = status_text {
-                <p class="kyc-status-line" aria-live="polite">{ text }</p>
             }
             if let Some(p) = percent {
                 <progress
                     class="kyc-progress"
                     role="progressbar"
-                    data-testid={format!("progress-{field}")}
+                    data-testid={ids.test_progress}
                     max="100"
                     value={p.to_string()}
                     aria-valuemin="0"
                     aria-valuemax="100"
                     aria-valuenow={p.to_string()}
-                    aria-label={format!("{} upload", slot.label(props.document))}
+                    aria-labelledby={ids.label}
                 />
             }
-            <p id={format!("kyc-error-{field}")} class={notice_class} data-testid={format!("error-{field}")} role="alert">
+            <input
+                type="file"
+                id={ids.input}
+                class="kyc-input"
+                data-testid={ids.test_file}
+                accept={accept_attribute(slot)}
+                capture={capture_attribute(slot)}
+                disabled={props.disabled}
+                aria-labelledby={ids.label}
+                aria-describedby={described}
+                aria-required={props.required.to_string()}
+                aria-invalid={notice.is_some_and(|n| n.blocking).to_string()}
+                {onchange}
+            />
+            <label for={ids.input} class="kyc-choose" aria-hidden="true">
+                { action }
+                <span class="kyc-drop-hint">{ " or drop it here" }</span>
+            </label>
+            <p id={ids.error} class={notice_class} data-testid={ids.test_error}>
                 { notice.map(|n| n.text.clone()).unwrap_or_default() }
             </p>
         </div>

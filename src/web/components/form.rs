@@ -9,10 +9,11 @@ use crate::core::plan::{Outcome, SelectionId};
 use crate::core::retry::{RetryDecision, RetryPolicy};
 use crate::core::settle::{verdict, CustomerStatus, Verdict};
 use crate::core::rules::{slot_required, slot_visible, CustomerType, DocumentType, Slot};
-use crate::core::sniff::FileKind;
+use crate::core::sniff::{slot_takes_drop, FileKind};
 use crate::core::status::Verification;
 use crate::core::validate::{check_file, check_form, photo_gate, submit_summary, FileFacts, Problem};
 use crate::web::api::Api;
+use crate::web::components::file_slot::{first_file, input_selector};
 use crate::web::components::{FileSlot, StatusPanel};
 use crate::web::flow::{FileEntry, Flow, FlowUpdate};
 use crate::web::js::{now_ms, sleep, uuid};
@@ -23,8 +24,9 @@ use crate::web::token::{TokenSource, Tokens};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{File, HtmlSelectElement};
+use web_sys::{File, HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// Upload progress, for `onProgress`.
@@ -86,6 +88,18 @@ pub struct KycUploadProps {
     /// restarting the widget would abort uploads in flight.
     #[prop_or_default]
     pub on_busy_change: Callback<bool>,
+    /// The host's next step after a verified result: when set, the verified
+    /// panel shows a "Continue" button that calls it.
+    #[prop_or_default]
+    pub on_continue: Option<Callback<()>>,
+}
+
+/// Where focus goes after the next render (a CSS selector inside the
+/// widget), so that it never falls to the page's body.
+type FocusRequest = Rc<RefCell<Option<&'static str>>>;
+
+fn focus_later(focus: &FocusRequest, selector: &'static str) {
+    *focus.borrow_mut() = Some(selector);
 }
 
 fn business_notice() -> Notice {
@@ -128,6 +142,18 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     {
         let flow = flow.clone();
         use_effect_with((), move |()| move || drop(flow.borrow_mut().take()));
+    }
+    let root = use_node_ref();
+    let focus: FocusRequest = use_mut_ref(|| None);
+    {
+        let (root, focus) = (root.clone(), focus.clone());
+        use_effect(move || {
+            let wanted = focus.borrow_mut().take();
+            let target = wanted.and_then(|selector| root.cast::<HtmlElement>()?.query_selector(selector).ok().flatten());
+            if let Some(element) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+                let _ = element.focus();
+            }
+        });
     }
     // Restored files take the first selection ids; new choices start above.
     let next_selection = use_mut_ref(|| 1000 as SelectionId);
@@ -260,11 +286,35 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         })
     };
     let on_remove = {
-        let (dispatch, interrupt) = (state.dispatcher(), interrupt.clone());
+        let (dispatch, interrupt, focus) = (state.dispatcher(), interrupt.clone(), focus.clone());
         Callback::from(move |slot: Slot| {
             if interrupt() {
+                focus_later(&focus, input_selector(slot));
                 dispatch.dispatch(Action::Remove(slot));
             }
+        })
+    };
+    // A file dropped on the form, not on a slot: the first empty slot
+    // shown that takes its type.
+    let on_drop = {
+        let (on_choose, document, state) = (on_choose.clone(), state.document, state.clone());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let Some(file) = first_file(e.data_transfer()) else { return };
+            let (mime, name) = (file.type_(), file.name());
+            let target = Slot::ALL.into_iter().find(|s| {
+                slot_visible(document, *s) && state.slot(*s).chosen.is_none() && slot_takes_drop(*s, &mime, &name)
+            });
+            if let Some(slot) = target {
+                on_choose.emit((slot, file));
+            }
+        })
+    };
+    let on_restart = {
+        let (dispatch, focus) = (state.dispatcher(), focus.clone());
+        Callback::from(move |_: MouseEvent| {
+            focus_later(&focus, "[data-testid=doc-type]");
+            dispatch.dispatch(Action::Restart { key_prefix: uuid() });
         })
     };
     let on_document = {
@@ -291,20 +341,20 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     let queued: Rc<RefCell<bool>> = use_mut_ref(|| false);
     let checking = Slot::ALL.iter().any(|s| state.slot(*s).phase == SlotPhase::Checking);
     {
-        let (state, flow, props, queued) = (state.clone(), flow.clone(), props.clone(), queued.clone());
+        let (state, flow, props, queued, focus) = (state.clone(), flow.clone(), props.clone(), queued.clone(), focus.clone());
         let api = (*api).clone();
         use_effect_with(checking, move |checking| {
             if !*checking && queued.replace(false) {
-                submit(&state, &flow, &api, &props, &queued);
+                submit(&state, &flow, &api, &props, &queued, &focus);
             }
         });
     }
     let on_submit = {
-        let (state, flow, props, queued) = (state.clone(), flow.clone(), props.clone(), queued.clone());
+        let (state, flow, props, queued, focus) = (state.clone(), flow.clone(), props.clone(), queued.clone(), focus.clone());
         let api = (*api).clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            submit(&state, &flow, &api, &props, &queued);
+            submit(&state, &flow, &api, &props, &queued, &focus);
         })
     };
 
@@ -313,19 +363,38 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     let locked = matches!(state.stage, Stage::Submitting | Stage::Submitted | Stage::Refused | Stage::Loading);
     let document = state.document;
     let show_form = !matches!(state.stage, Stage::Refused | Stage::Submitted);
+    let message_class = match &state.message {
+        Some(m) if m.blocking => "kyc-message kyc-error",
+        Some(_) => "kyc-message kyc-warning",
+        None => "kyc-message",
+    };
+    let message = html! {
+        <p id="kyc-message" class={message_class} data-testid="message">
+            { state.message.as_ref().map(|m| m.text.clone()).unwrap_or_default() }
+        </p>
+    };
+    // A document-type problem sits under the select it is about.
+    let doc_problem = state.message.as_ref().is_some_and(|m| m.code.starts_with("document_type_"));
+    let business = state.message.as_ref().is_some_and(|m| m.code == "business_customer");
     html! {
-        <div class="kyc-upload" data-stage={state.stage.as_str()}>
+        <div class="kyc-upload" data-stage={state.stage.as_str()} ref={root} ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
+            <div class="kyc-sr" data-testid="live" role="status" aria-live="polite">
+                { for state.live.iter().map(|(n, text)| html! { <p key={*n}>{ text.clone() }</p> }) }
+            </div>
             if show_form {
                 <form class="kyc-form" novalidate=true onsubmit={on_submit}>
                     <div class="kyc-field">
                         <label for="kyc-doc-type" class="kyc-label">{ "Identity document" }</label>
-                        <select id="kyc-doc-type" class="kyc-select" data-testid="doc-type" disabled={locked || unconfirmed} onchange={on_document}>
+                        <select id="kyc-doc-type" class="kyc-select" data-testid="doc-type" disabled={locked || unconfirmed} onchange={on_document}
+                                aria-required="true" aria-invalid={doc_problem.to_string()}
+                                aria-describedby={if doc_problem { "kyc-doc-hint kyc-message" } else { "kyc-doc-hint" }}>
                             <option value="" selected={document.is_none()}>{ "Choose a document\u{2026}" }</option>
                             { for DocumentType::ALL.iter().map(|d| html! {
                                 <option value={d.as_str()} selected={document == Some(*d)}>{ d.label() }</option>
                             }) }
                         </select>
-                        <p class="kyc-hint">{ "National ID cards are not accepted." }</p>
+                        <p class="kyc-hint" id="kyc-doc-hint">{ "Passport, driver's license or resident permit. National ID cards are not accepted." }</p>
+                        if doc_problem { { message.clone() } }
                     </div>
                     { for Slot::ALL.iter().filter(|s| slot_visible(document, **s)).map(|slot| html! {
                         <FileSlot
@@ -335,6 +404,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                             state={state.slot(*slot).clone()}
                             required={slot_required(document, *slot, props.options.requirements)}
                             disabled={matches!(state.stage, Stage::Submitted | Stage::Refused | Stage::Loading | Stage::Unconfirmed)}
+                            locked={busy}
                             on_choose={on_choose.clone()}
                             on_remove={on_remove.clone()}
                         />
@@ -344,12 +414,22 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                     </button>
                 </form>
             }
-            <p class={classes!("kyc-message", state.message.as_ref().map(|m| if m.blocking { "kyc-error" } else { "kyc-warning" }))}
-               data-testid="message" role="alert">
-                { state.message.as_ref().map(|m| m.text.clone()).unwrap_or_default() }
-            </p>
+            if state.stage == Stage::Refused {
+                <section class="kyc-panel kyc-refusal" aria-labelledby="kyc-refusal-title">
+                    <h3 class="kyc-panel-title" id="kyc-refusal-title">
+                        { if business { "Business accounts are verified differently" } else { "We can't continue here" } }
+                    </h3>
+                    { message.clone() }
+                    if let Some(url) = props.options.kyb_url.clone().filter(|_| business) {
+                        <a class="kyc-button" data-testid="kyb-link" href={url}>{ "Go to business verification" }</a>
+                    }
+                </section>
+            } else if !doc_problem {
+                { message }
+            }
             if state.stage == Stage::Submitted {
-                <StatusPanel verification={state.verification.clone()} />
+                <StatusPanel verification={state.verification.clone()} support_url={props.options.support_url.clone()}
+                             on_continue={props.on_continue.clone()} on_restart={on_restart} />
             }
         </div>
     }
@@ -481,11 +561,20 @@ async fn choose_file(slot: Slot, file: File, selection: SelectionId, options: Rc
     let gate = photo_gate(slot, &facts, problem.is_some(), options.quality_gate, options.max_file_size);
     let content_type = facts.kind.map(|k| k.mime()).unwrap_or("application/octet-stream").to_owned();
     let notice = problem.map(|p| Notice::error(p.code(), p.message(None)));
-    let chosen = Chosen { selection, facts, upload: file.clone().into(), content_type, note: None };
+    // A photo no check decodes is shown as it is.
+    let preview = (decodable && gate.is_none() && notice.is_none()).then(|| file.clone().into());
+    let chosen = Chosen { selection, facts, upload: file.clone().into(), content_type, note: None, preview };
     dispatch.dispatch(Action::Choose { slot, chosen, checking: gate.is_some(), notice });
     if let Some(gate) = gate {
         let check = check_photo(&file, options.max_file_size, gate).await;
-        dispatch.dispatch(Action::Checked { slot, selection, replacement: check.replacement, note: check.note, notice: check.notice });
+        dispatch.dispatch(Action::Checked {
+            slot,
+            selection,
+            replacement: check.replacement,
+            note: check.note,
+            notice: check.notice,
+            preview: check.preview,
+        });
     }
 }
 
@@ -495,6 +584,7 @@ fn submit(
     api: &Rc<Api>,
     props: &KycUploadProps,
     queued: &Rc<RefCell<bool>>,
+    focus: &FocusRequest,
 ) {
     // The flow slot is the guard against double submission: it is set
     // synchronously, before any re-render could disable the button.
@@ -526,7 +616,14 @@ fn submit(
             }
         }
     }
-    if let Some((code, text)) = submit_summary(&form, slot_notices.len(), document) {
+    let problem_slots: Vec<Slot> = slot_notices.iter().map(|(s, _)| *s).collect();
+    if let Some((code, text)) = submit_summary(&form, &problem_slots, document) {
+        // Focus goes to the first problem, whose description reads it.
+        let first_slot = Slot::ALL.into_iter().find(|s| problem_slots.contains(s));
+        match (document, first_slot) {
+            (None, _) | (_, None) => focus_later(focus, "[data-testid=doc-type]"),
+            (_, Some(slot)) => focus_later(focus, input_selector(slot)),
+        }
         state.dispatch(Action::Problems { form: Some(Notice::error(&code, text)), slots: slot_notices });
         return;
     }
@@ -540,7 +637,7 @@ fn submit(
         })
         .collect();
     let known = state.known.clone();
-    let update = flow_updates(state.dispatcher(), flow.clone(), props.clone(), document);
+    let update = flow_updates(state.dispatcher(), flow.clone(), props.clone(), document, focus.clone());
     let session = (state.key_prefix.clone(), state.before.clone());
     state.dispatch(Action::Submitting);
     *flow.borrow_mut() = Some(Flow::start(api.clone(), document, entries, known, session, update));
@@ -551,6 +648,7 @@ fn flow_updates(
     flow: Rc<RefCell<Option<Flow>>>,
     props: KycUploadProps,
     document: DocumentType,
+    focus: FocusRequest,
 ) -> Callback<FlowUpdate> {
     let batch = Rc::new(Batch { dispatch: dispatch.clone(), held: RefCell::new(Vec::new()), timer: RefCell::new(None) });
     Callback::from(move |update: FlowUpdate| {
@@ -574,6 +672,8 @@ fn flow_updates(
                     let submitted_at_ms = now_ms();
                     let files = known.iter().map(|(slot, _, k)| (*slot, k.file_id.clone())).collect();
                     props.on_submitted.emit(SubmittedInfo { customer_id: props.options.customer_id.clone(), files, submitted_at_ms });
+                    // The form goes; the panel's heading takes the focus.
+                    focus_later(&focus, "[data-testid=status] h3");
                     dispatch.dispatch(Action::Flow(update.clone()));
                     dispatch.dispatch(Action::Verification(Verification::Pending { since_ms: submitted_at_ms }));
                     return;
