@@ -460,7 +460,9 @@ async fn submitting(w: &Widget) {
     w.choose("liveness_check_file", &file("selfie.jpg", FAKE_JPEG, "image/jpeg")).await;
     click(&w.root, "submit");
     wait_for("the submission to start", 2_000.0, || stage(&w.root) == "submitting" && w.token_calls.get() > 0).await;
-    assert!(testid(&w.root, "submit").has_attribute("disabled"), "submit is disabled while uploading");
+    let button = testid(&w.root, "submit");
+    assert_eq!(button.get_attribute("aria-disabled").as_deref(), Some("true"), "submit says it is unavailable while uploading");
+    assert!(!button.has_attribute("disabled"), "but stays enabled, so the focus on it is kept");
 }
 
 #[wasm_bindgen_test]
@@ -828,4 +830,129 @@ fn an_older_choice_never_replaces_a_newer_one() {
     assert_eq!(current.as_deref(), Some("newer.jpg"));
     let state = state.reduce(choose(chosen(1003, "newest.jpg")));
     assert_eq!(state.slot(Slot::IdFile).chosen.as_ref().map(|c| c.selection), Some(1003));
+}
+
+/// A bubbling event of `kind` carrying `file`: a `drop` (its
+/// `dataTransfer`) or a `paste` (its `clipboardData`).
+fn file_event(kind: &str, file: &web_sys::File) -> web_sys::Event {
+    let transfer = web_sys::DataTransfer::new().expect("DataTransfer");
+    transfer.items().add_with_file(file).expect("add file");
+    if kind == "paste" {
+        let init = web_sys::ClipboardEventInit::new();
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        init.set_clipboard_data(Some(&transfer));
+        web_sys::ClipboardEvent::new_with_event_init_dict(kind, &init).expect("paste").into()
+    } else {
+        let init = web_sys::DragEventInit::new();
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        init.set_data_transfer(Some(&transfer));
+        web_sys::DragEvent::new_with_event_init_dict(kind, &init).expect("drop").into()
+    }
+}
+
+fn slot_card(root: &Element, slot: &str) -> Element {
+    root.query_selector(&format!("[data-slot={slot}]")).unwrap().unwrap_or_else(|| panic!("no slot {slot}"))
+}
+
+#[wasm_bindgen_test]
+async fn drops_and_pastes_go_to_the_slot_that_takes_them() {
+    let w = Widget::mount(options(QualityGate::Off)).await;
+    pick_document(&w.root, "drivers_license");
+    yew::scheduler::flush().await;
+    let form = w.root.query_selector(".kyc-upload").unwrap().unwrap();
+
+    // On the form: the first empty slot whose type fits. A PDF skips the
+    // photo-only document sides.
+    let pdf = file("bill.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf");
+    form.dispatch_event(&file_event("drop", &pdf)).unwrap();
+    wait_for("the PDF in proof of address", 2_000.0, || shown_name(&w.root, "proof_of_address_file").as_deref() == Some("bill.pdf")).await;
+    let front = file("front.jpg", FAKE_JPEG, "image/jpeg");
+    form.dispatch_event(&file_event("drop", &front)).unwrap();
+    wait_for("the photo in the front slot", 2_000.0, || shown_name(&w.root, "id_file").as_deref() == Some("front.jpg")).await;
+
+    // On a slot: that slot, even when an earlier one is empty.
+    let selfie = file("me.jpg", FAKE_JPEG, "image/jpeg");
+    let dropped = file_event("drop", &selfie);
+    slot_card(&w.root, "liveness_check_file").dispatch_event(&dropped).unwrap();
+    wait_for("the selfie", 2_000.0, || shown_name(&w.root, "liveness_check_file").as_deref() == Some("me.jpg")).await;
+    assert!(dropped.default_prevented(), "the browser does not open the dropped file");
+    assert_eq!(shown_name(&w.root, "id_file_back"), None, "a drop on a slot is not the form's");
+
+    // A paste while the slot has focus.
+    let back = file("back.jpg", FAKE_JPEG, "image/jpeg");
+    testid(&w.root, "file-id_file_back").dispatch_event(&file_event("paste", &back)).unwrap();
+    wait_for("the pasted back side", 2_000.0, || shown_name(&w.root, "id_file_back").as_deref() == Some("back.jpg")).await;
+    assert_eq!(w.token_calls.get(), 0, "nothing is sent");
+}
+
+fn focused(root: &Element) -> Option<String> {
+    let active = web_sys::window().unwrap().document().unwrap().active_element()?;
+    root.contains(Some(&active)).then(|| active.get_attribute("data-testid").unwrap_or_else(|| active.tag_name()))
+}
+
+#[wasm_bindgen_test]
+async fn a_photo_shows_a_preview_that_is_revoked_on_remove_and_focus_stays_in_the_slot() {
+    let w = Widget::mount(options(QualityGate::Block)).await;
+    assert!(by_testid(&w.root, "live").is_some(), "the live region exists before the first announcement");
+    pick_document(&w.root, "passport");
+    w.choose("id_file", &file("sharp.jpg", fixture!("sharp.jpg"), "image/jpeg")).await;
+    let preview = testid(&w.root, "preview-id_file");
+    let src = preview.get_attribute("src").unwrap_or_default();
+    assert!(src.starts_with("blob:"), "{src}");
+    // The thumbnail, not the 12 MP photo: it was drawn from the gate's decode.
+    let image: web_sys::HtmlImageElement = preview.unchecked_into();
+    wait_for("the thumbnail to load", 2_000.0, || image.complete() && image.natural_width() > 0).await;
+    assert!(image.natural_width().max(image.natural_height()) <= 192, "{}x{}", image.natural_width(), image.natural_height());
+    let input = testid(&w.root, "file-id_file");
+    assert_eq!(input.get_attribute("aria-required").as_deref(), Some("true"));
+    assert!(input.get_attribute("aria-describedby").unwrap_or_default().contains("kyc-file-id_file"), "the chosen file describes the input");
+
+    click(&w.root, "remove-id_file");
+    wait_for("the slot to empty", 2_000.0, || by_testid(&w.root, "preview-id_file").is_none()).await;
+    assert_eq!(focused(&w.root).as_deref(), Some("file-id_file"), "Remove hands focus to the slot's choose action");
+    let fetched = wasm_bindgen_futures::JsFuture::from(web_sys::window().unwrap().fetch_with_str(&src)).await;
+    assert!(fetched.is_err(), "the object URL was revoked");
+}
+
+#[wasm_bindgen_test]
+async fn a_rejected_customer_can_start_again_with_fresh_files() {
+    let mut w = Widget::mount(options(QualityGate::Off)).await;
+    pick_document(&w.root, "passport");
+    w.choose("id_file", &file("old.jpg", FAKE_JPEG, "image/jpeg")).await;
+    w.props.status = Some(Verification::Rejected { reason: Some("Document expired".into()) });
+    w.app.as_mut().unwrap().update(w.props.clone());
+    wait_for("the rejection", 2_000.0, || by_testid(&w.root, "restart").is_some()).await;
+    assert!(by_testid(&w.root, "submit").is_none());
+
+    click(&w.root, "restart");
+    wait_for("the form again", 2_000.0, || by_testid(&w.root, "submit").is_some()).await;
+    assert_eq!(stage(&w.root), "editing");
+    assert!(by_testid(&w.root, "status").is_none());
+    assert_eq!(shown_name(&w.root, "id_file"), None, "fresh files: the old ones are gone");
+    assert_eq!(testid(&w.root, "doc-type").unchecked_into::<HtmlSelectElement>().value(), "");
+    assert_eq!(focused(&w.root).as_deref(), Some("doc-type"));
+    assert!(w.text("live").contains("Start again"), "{}", w.text("live"));
+}
+
+#[wasm_bindgen_test]
+async fn a_submit_with_problems_focuses_the_first_and_names_them() {
+    let w = Widget::mount(options(QualityGate::Off)).await;
+    click(&w.root, "submit");
+    yew::scheduler::flush().await;
+    assert_eq!(focused(&w.root).as_deref(), Some("doc-type"));
+    let select = testid(&w.root, "doc-type");
+    assert_eq!(select.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(select.get_attribute("aria-describedby").unwrap_or_default().contains("kyc-message"));
+
+    pick_document(&w.root, "drivers_license");
+    yew::scheduler::flush().await;
+    w.choose("id_file_back", &file("back.jpg", FAKE_JPEG, "image/jpeg")).await;
+    click(&w.root, "submit");
+    yew::scheduler::flush().await;
+    assert_eq!(focused(&w.root).as_deref(), Some("file-id_file"), "the first slot with a problem");
+    assert_eq!(testid(&w.root, "file-id_file").get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(w.text("message").contains("Front of your driver's license"), "{}", w.text("message"));
+    assert_eq!(w.token_calls.get(), 0);
 }

@@ -50,6 +50,9 @@ const options: KycUploadOptions = {
     const slot: Slot | undefined = e.slot;
     console.warn(code, e.message, slot);
   },
+  kybUrl: "https://bank.example/business",
+  supportUrl: "mailto:operations@bank.example",
+  onContinue: () => console.log("next step"),
   onStatusChange: (e) => {
     switch (e.status) {
       case "pending":

@@ -155,6 +155,12 @@ export interface KycUploadOptions {
   pollIntervalMs?: number;
   /** At least 1000; default 30000. An upload without progress for this long is abandoned and retried. */
   stallTimeoutMs?: number;
+  /** Where business customers verify instead (the KYB flow): an `https://` or `mailto:` URL, or a path on your site. Linked from the refusal. */
+  kybUrl?: string;
+  /** How to reach your operations team, linked once a verification has been pending for 5 hours (`https://`, `mailto:` or a path). */
+  supportUrl?: string;
+  /** Your next onboarding step: when set, the verified panel shows a "Continue" button that calls it. */
+  onContinue?: () => void;
   onProgress?: (detail: KycProgressDetail) => void;
   onSubmitted?: (detail: KycSubmittedDetail) => void;
   onError?: (detail: KycErrorDetail) => void;
@@ -256,13 +262,15 @@ export interface KycUploadElementEventMap {
   "kyc-submitted": CustomEvent<KycSubmittedDetail>;
   "kyc-error": CustomEvent<KycElementErrorDetail>;
   "kyc-status": CustomEvent<KycStatusDetail>;
+  /** The verified panel's "Continue" was pressed (shown while `onContinue` is set). */
+  "kyc-continue": CustomEvent<Record<string, never>>;
 }
 
 /**
  * `<kyc-upload api-base="..." customer-id="...">`. Attributes carry the plain
  * options (`api-base`, `customer-id`, `customer-type`, `require-proof-of-address`,
  * `require-liveness`, `max-file-size`, `quality-gate`, `poll-status`,
- * `poll-interval-ms`, `stall-timeout-ms`); the functions are properties. It
+ * `poll-interval-ms`, `stall-timeout-ms`, `kyb-url`, `support-url`); the functions are properties. It
  * mounts once connected with `getToken` set.
  */
 export interface KycUploadElement extends HTMLElement {
@@ -271,6 +279,8 @@ export interface KycUploadElement extends HTMLElement {
   onSubmitted?: ((this: KycUploadElement, detail: KycSubmittedDetail) => void) | null;
   onError?: ((this: KycUploadElement, detail: KycElementErrorDetail) => void) | null;
   onStatusChange?: ((this: KycUploadElement, detail: KycStatusDetail) => void) | null;
+  /** Shows "Continue" on the verified panel while set. */
+  onContinue?: ((this: KycUploadElement, detail: Record<string, never>) => void) | null;
   /** As `WidgetHandle.setStatus`; throws when not mounted yet. */
   setStatus(status: VerificationStatus, reason?: string | null): void;
   addEventListener<K extends keyof KycUploadElementEventMap>(

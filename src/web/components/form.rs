@@ -396,6 +396,10 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                         <p class="kyc-hint" id="kyc-doc-hint">{ "Passport, driver's license or resident permit. National ID cards are not accepted." }</p>
                         if doc_problem { { message.clone() } }
                     </div>
+                    // In their own element: a keyed list among unkeyed
+                    // siblings would be matched by position, from the end,
+                    // re-creating the document select when a slot appears.
+                    <div class="kyc-slots">
                     { for Slot::ALL.iter().filter(|s| slot_visible(document, **s)).map(|slot| html! {
                         <FileSlot
                             key={slot.field()}
@@ -409,7 +413,12 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                             on_remove={on_remove.clone()}
                         />
                     }) }
-                    <button type="submit" class="kyc-submit" data-testid="submit" disabled={locked} aria-busy={busy.to_string()}>
+                    </div>
+                    // While busy the button stays enabled (a focused button that is
+                    // disabled drops focus to the body) and says so instead;
+                    // `submit` ignores a click while a submission runs.
+                    <button type="submit" class="kyc-submit" data-testid="submit" disabled={locked && !busy}
+                            aria-disabled={busy.to_string()} aria-busy={busy.to_string()}>
                         { if busy { "Uploading\u{2026}" } else if unconfirmed { "Check again" } else { "Submit documents" } }
                     </button>
                 </form>
