@@ -956,3 +956,23 @@ async fn a_submit_with_problems_focuses_the_first_and_names_them() {
     assert!(w.text("message").contains("Front of your driver's license"), "{}", w.text("message"));
     assert_eq!(w.token_calls.get(), 0);
 }
+
+#[wasm_bindgen_test]
+async fn the_pending_panel_gives_a_date_and_after_5_hours_the_way_to_operations() {
+    let hour = 3_600_000.0;
+    let mut options = options(QualityGate::Off);
+    options.support_url = Some("mailto:operations@bank.example".into());
+    let mut w = Widget::mount(options).await;
+    w.props.status = Some(Verification::Pending { since_ms: js_sys::Date::now() - hour });
+    w.app.as_mut().unwrap().update(w.props.clone());
+    wait_for("the pending panel", 2_000.0, || by_testid(&w.root, "status").is_some()).await;
+    let panel = w.text("status");
+    assert!(panel.contains("at most 2 hours") && panel.contains("close this page"), "{panel}");
+    assert!(by_testid(&w.root, "support-link").is_none(), "no escalation before 5 hours");
+
+    w.props.status = Some(Verification::Pending { since_ms: js_sys::Date::now() - 6.0 * hour });
+    w.app.as_mut().unwrap().update(w.props.clone());
+    wait_for("the overdue panel", 2_000.0, || by_testid(&w.root, "support-link").is_some()).await;
+    assert_eq!(testid(&w.root, "support-link").get_attribute("href").as_deref(), Some("mailto:operations@bank.example"));
+    assert!(w.text("status").contains("operations team"), "{}", w.text("status"));
+}
