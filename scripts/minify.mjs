@@ -2,11 +2,15 @@
 // widget's JS glue, its snippets and its stylesheet in Trunk's staging
 // directory with esbuild (a tests/e2e devDependency, installed by
 // scripts/setup.sh). Names exported to host pages are kept; only
-// whitespace, comments and local names go. Debug builds are left readable.
+// whitespace, comments and local names go. Then the wasm's imports from the
+// glue get short names in both files, and its producers and target_features
+// sections go (scripts/wasm-imports.mjs); a mismatch fails the build. Debug
+// builds are left readable.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { minifyImports } from './wasm-imports.mjs';
 
 if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -42,3 +46,21 @@ for (const file of widgetFiles()) {
   after += code.length;
 }
 console.log(`minify: widget JS and CSS ${before} B -> ${after} B`);
+
+// The glue of kyc-upload_bg.wasm is kyc-upload.js; the wasm imports it as ./kyc-upload_bg.js.
+const wasmFile = path.join(staging, 'kyc-upload_bg.wasm');
+const jsFile = path.join(staging, 'kyc-upload.js');
+let wasm;
+let js;
+let out;
+try {
+  wasm = fs.readFileSync(wasmFile);
+  js = fs.readFileSync(jsFile, 'utf8');
+  out = minifyImports({ wasm, js, module: './kyc-upload_bg.js' });
+} catch (e) {
+  console.error(`minify: cannot shorten the wasm's import names, nothing written: ${e.message}`);
+  process.exit(1);
+}
+fs.writeFileSync(wasmFile, out.wasm);
+fs.writeFileSync(jsFile, out.js);
+console.log(`minify: ${out.count} import names shortened; wasm ${wasm.length} B -> ${out.wasm.length} B, JS module ${js.length} B -> ${out.js.length} B`);

@@ -9,8 +9,9 @@
 # bundle test's measure) and brotli -q 11, both by node's zlib; wasm, JS and
 # CSS apart, and the total. Then the wasm's 20 biggest items and its weight
 # per crate (and per module of this crate), measured with twiggy on the same
-# build with its names kept (dist/'s wasm has none); without its names that
-# build is dist/'s wasm to the byte, and the report says so when it is not.
+# build with its names kept (dist/'s wasm has none) and its imports renamed as
+# scripts/minify.mjs renames dist/'s; without its names that build is as big
+# as dist/'s wasm to the byte, and the report says so when it is not.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -54,16 +55,24 @@ console.log(`${'CSS'.padEnd(56)} ${sum.css.map(cell).join(' ')}`);
 console.log(`${'TOTAL'.padEnd(56)} ${total.map(cell).join(' ')}`);
 EOF
 
-# The same wasm with its names: trunk's cargo build, wasm-bindgen, then
-# wasm-opt with index.html's flags and --debuginfo (which keeps the names).
+# The same wasm with its names: trunk's cargo build, wasm-bindgen (with
+# trunk's --out-name), wasm-opt with index.html's flags and --debuginfo (which
+# keeps the names), then minify.mjs's import renaming (which keeps the name
+# section: twiggy still shows the imports' wasm-bindgen names).
 NAMED="$(mktemp -d)"
 trap 'rm -rf "$NAMED"' EXIT
 cargo build --release --target wasm32-unknown-unknown --lib -p kyc-upload --quiet
-wasm-bindgen --target web --out-dir "$NAMED" target/wasm32-unknown-unknown/release/kyc_upload.wasm
+wasm-bindgen --target web --out-name kyc-upload --out-dir "$NAMED" target/wasm32-unknown-unknown/release/kyc_upload.wasm
 level="$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html)"
 params="$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
 # shellcheck disable=SC2086
-wasm-opt "-O${level:-z}" $params --debuginfo "$NAMED/kyc_upload_bg.wasm" -o "$NAMED/named.wasm"
+wasm-opt "-O${level:-z}" $params --debuginfo "$NAMED/kyc-upload_bg.wasm" -o "$NAMED/opt.wasm"
+node --input-type=module - "$NAMED/opt.wasm" "$NAMED/named.wasm" <<'EOF'
+import fs from 'node:fs';
+import { shortenWasmImports } from './scripts/wasm-imports.mjs';
+const [, , from, to] = process.argv;
+fs.writeFileSync(to, shortenWasmImports(fs.readFileSync(from), './kyc-upload_bg.js').wasm);
+EOF
 twiggy top -n 100000 --format json "$NAMED/named.wasm" > "$NAMED/top.json"
 
 node - "$NAMED/top.json" "$(stat -c %s dist/kyc-upload_bg.wasm)" <<'EOF'
@@ -71,7 +80,7 @@ const fs = require('node:fs');
 const [, , json, distBytes] = process.argv;
 // --debuginfo keeps the name section ("function names", "data names"...
 // subsections), which dist/'s wasm does not ship; everything else is shipped
-// (the producers and target_features sections too).
+// (the import section with the short names, as dist/'s).
 const items = JSON.parse(fs.readFileSync(json, 'utf8'))
   .map((i) => ({ name: i.name, bytes: i.shallow_size }))
   .filter((i) => !/^"[^"]*" subsection$|^custom section 'name' headers$/.test(i.name));
@@ -94,7 +103,7 @@ const crateOfPath = (p) => {
 const crateOf = (name) => {
   if (name.startsWith('data segment')) return '(data segments: strings, tables)';
   if (/^code\[\d+\]$/.test(name)) return '(functions without a name)';
-  if (/ section headers$|^custom section /.test(name)) return '(section headers, producers, target_features)';
+  if (/ section headers$|^custom section /.test(name)) return '(section headers)';
   if (/^(import|export) |^(elem|type|table|global|memory)\[|^__wbindgen|^__wbg_|^__externref|shim/.test(name)) {
     return '(wasm-bindgen glue: imports, exports, tables, shims)';
   }
