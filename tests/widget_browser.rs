@@ -226,7 +226,7 @@ async fn submit_reports_missing_and_duplicate_files_without_requests() {
     w.choose("id_file", &front).await;
     click(&w.root, "submit");
     yew::scheduler::flush().await;
-    assert!(w.text("error-id_file_back").contains("back of your document"), "{}", w.text("error-id_file_back"));
+    assert!(w.text("error-id_file_back").contains("back of your driver's license"), "{}", w.text("error-id_file_back"));
     assert!(!w.text("message").is_empty(), "a summary explains why nothing was sent");
 
     pick_document(&w.root, "passport");

@@ -102,8 +102,16 @@ impl Problem {
                 other.label(document)
             ),
             Problem::FileRequired { slot } => match slot {
-                Slot::IdFile => "Add a photo of your document.".into(),
-                Slot::IdFileBack => "Add a photo of the back of your document: this document has two sides.".into(),
+                Slot::IdFile => match document {
+                    Some(DocumentType::Passport) => "Add a photo of your passport's photo page.".into(),
+                    Some(DocumentType::DriversLicense) => "Add a photo of the front of your driver's license.".into(),
+                    Some(DocumentType::ResidentPermit) => "Add a photo of the front of your resident permit.".into(),
+                    None => "Add a photo of your document.".into(),
+                },
+                Slot::IdFileBack => match document {
+                    Some(DocumentType::ResidentPermit) => "Add a photo of the back of your resident permit: it has two sides.".into(),
+                    _ => "Add a photo of the back of your driver's license: it has two sides.".into(),
+                },
                 Slot::ProofOfAddress => "Add a proof of address (a recent utility bill or bank statement).".into(),
                 Slot::Liveness => "Add a selfie for the liveness check.".into(),
             },

@@ -12,6 +12,7 @@ use crate::core::validate::FileFacts;
 use crate::web::flow::FlowUpdate;
 use crate::core::slot_map::SlotMap;
 use std::rc::Rc;
+use wasm_bindgen::UnwrapThrowExt;
 use web_sys::Blob;
 use yew::Reducible;
 
@@ -177,11 +178,11 @@ impl FormState {
     }
 
     /// Queues `text` for screen readers (the polite live region keeps the
-    /// last three, so updates reduced before one render are all read).
+    /// last five, so the updates reduced before one render are all read).
     pub fn announce(&mut self, text: impl Into<String>) {
         let next = self.live.last().map_or(1, |(n, _)| n + 1);
         self.live.push((next, text.into()));
-        if self.live.len() > 3 {
+        if self.live.len() > 5 {
             self.live.remove(0);
         }
     }
@@ -206,7 +207,7 @@ impl FormState {
             let chosen = Chosen {
                 selection,
                 facts,
-                upload: Blob::new().expect("an empty Blob"),
+                upload: Blob::new().unwrap_throw(),
                 content_type: String::new(),
                 note: Some("Uploaded earlier: no need to choose it again.".into()),
                 preview: None,
@@ -420,6 +421,7 @@ impl Reducible for FormState {
                 next.stage = Stage::Submitting;
                 next.message = None;
                 clear_attempt_notices(&mut next);
+                next.announce("Uploading your documents\u{2026}");
             }
             Action::Flow(update) => return reduce_flow(self, next, update),
             Action::StatusBefore(status) => next.before = Some(status),
@@ -481,9 +483,13 @@ fn reset_progress(state: &mut FormState) {
 fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> Rc<FormState> {
     match update {
         FlowUpdate::Progress { slot, selection, sent, total } => {
+            if !next.is_current(slot, selection) || next.stage != Stage::Submitting {
+                return old;
+            }
             // The last bytes sent: `Uploaded` follows as soon as the storage
-            // answers, so this would only re-render the form for nothing.
-            if !next.is_current(slot, selection) || next.stage != Stage::Submitting || sent >= total {
+            // answers, so a slot already shown uploading is not re-rendered
+            // for it; one that never was (a small file) now is.
+            if sent >= total && matches!(next.slot(slot).phase, SlotPhase::Uploading(_)) {
                 return old;
             }
             let percent = if total > 0.0 { ((sent / total) * 100.0).clamp(0.0, 99.0) as u8 } else { 0 };
@@ -538,6 +544,10 @@ fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> R
                 }
             }
             next.message = None;
+            // Nothing is retrying any more.
+            for state in next.slots.values_mut() {
+                state.attempt_notice = state.attempt_notice.take().filter(|n| n.code != "retrying");
+            }
             next.final_sent = matches!(outcome, Outcome::Unconfirmed { .. });
             match outcome {
                 Outcome::Completed | Outcome::Confirmed => {

@@ -13,7 +13,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use crate::core::api::{ErrorDetail, NETWORK_ERROR};
 use crate::web::js::error_detail;
 use gloo_timers::future::TimeoutFuture;
@@ -101,7 +101,9 @@ fn start(
     progress: Box<dyn Fn(f64, f64)>,
     activity: Rc<Cell<f64>>,
 ) -> Request {
-    let xhr = XmlHttpRequest::new().expect("XMLHttpRequest exists in every browser");
+    // The constructor cannot fail in a browser; `unwrap_throw` keeps the
+    // JsValue formatting code (and its JS glue) out of the bundle.
+    let xhr = XmlHttpRequest::new().unwrap_throw();
     let (tx, rx) = oneshot::channel();
     let tx = Rc::new(RefCell::new(Some(tx)));
     let settle = {

@@ -10,7 +10,7 @@ use crate::core::sniff::{accept_attribute, capture_attribute, FileKind};
 use crate::core::validate::{display_name, human_size};
 use crate::web::state::{SlotPhase, SlotState};
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, ClipboardEvent, DataTransfer, File, HtmlInputElement, Url};
+use web_sys::{ClipboardEvent, DataTransfer, File, HtmlInputElement, Url};
 use yew::prelude::*;
 
 /// Props of [`FileSlot`].
@@ -119,20 +119,23 @@ fn state_name(state: &SlotState) -> &'static str {
     }
 }
 
-/// An object URL for a preview, revoked when the preview changes or the
-/// card goes away (remove, replace, `destroy()`).
-#[hook]
-fn use_object_url(blob: Option<Blob>) -> Option<String> {
-    let url = use_memo(blob, |blob| blob.as_ref().and_then(|b| Url::create_object_url_with_blob(b).ok()));
-    use_effect_with(url.clone(), |url| {
-        let url = (**url).clone();
-        move || {
-            if let Some(url) = url {
-                let _ = Url::revoke_object_url(&url);
-            }
-        }
-    });
-    (*url).clone()
+/// An object URL, revoked when dropped: the memo that holds it drops it
+/// when the preview changes (remove, replace) or the card goes away
+/// (`destroy()`).
+struct ObjectUrl(String);
+
+impl Drop for ObjectUrl {
+    fn drop(&mut self) {
+        let _ = Url::revoke_object_url(&self.0);
+    }
+}
+
+/// Marks the card as the drop target while something is dragged over it
+/// (straight on the element: a re-render per `dragover` would be wasted).
+fn mark_drop_target(e: &DragEvent, on: bool) {
+    if let Some(card) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+        let _ = card.toggle_attribute_with_force("data-drop", on);
+    }
 }
 
 /// One upload slot.
@@ -141,10 +144,11 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
     let slot = props.slot;
     let field = slot.field();
     let ids = slot_ids(slot);
-    let over = use_state(|| false);
     let state = &props.state;
     let chosen = state.chosen.as_ref();
-    let preview = use_object_url(chosen.and_then(|c| c.preview.clone()));
+    let preview = use_memo(chosen.and_then(|c| c.preview.clone()), |blob| {
+        blob.as_ref().and_then(|b| Url::create_object_url_with_blob(b).ok()).map(ObjectUrl)
+    });
     let choose = {
         let on_choose = props.on_choose.clone();
         move |file: Option<File>| {
@@ -163,24 +167,18 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
         })
     };
     let enabled = !props.disabled;
-    let ondragover = {
-        let over = over.clone();
-        Callback::from(move |e: DragEvent| {
-            if enabled {
-                // Accept the drop here (the default refuses it).
-                e.prevent_default();
-                over.set(true);
-            }
-        })
-    };
-    let ondragleave = {
-        let over = over.clone();
-        Callback::from(move |_: DragEvent| over.set(false))
-    };
+    let ondragover = Callback::from(move |e: DragEvent| {
+        if enabled {
+            // Accept the drop here (the default refuses it).
+            e.prevent_default();
+            mark_drop_target(&e, true);
+        }
+    });
+    let ondragleave = Callback::from(|e: DragEvent| mark_drop_target(&e, false));
     let ondrop = {
-        let (over, choose) = (over.clone(), choose.clone());
+        let choose = choose.clone();
         Callback::from(move |e: DragEvent| {
-            over.set(false);
+            mark_drop_target(&e, false);
             if enabled {
                 e.prevent_default();
                 // Not the form's: this slot takes it.
@@ -232,7 +230,7 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
         _ => "File",
     };
     html! {
-        <div class={if *over { "kyc-slot kyc-drop" } else { "kyc-slot" }} data-slot={field} data-state={state_name(state)}
+        <div class="kyc-slot" data-slot={field} data-state={state_name(state)}
              {ondragover} {ondragleave} {ondrop} {onpaste}>
             <div class="kyc-slot-head">
                 <span class="kyc-label" id={ids.label}>{ label }</span>
@@ -241,8 +239,8 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
             <p class="kyc-hint" id={ids.hint}>{ slot.instruction(props.document) }</p>
             if let Some(chosen) = chosen {
                 <div class="kyc-file">
-                    if let Some(src) = preview {
-                        <img class="kyc-thumb" data-testid={ids.test_preview} {src} alt={label} />
+                    if let Some(ObjectUrl(src)) = preview.as_ref() {
+                        <img class="kyc-thumb" data-testid={ids.test_preview} src={src.clone()} alt={label} />
                     } else {
                         <span class="kyc-thumb kyc-icon" aria-hidden="true">{ kind_icon(chosen.facts.kind) }</span>
                     }

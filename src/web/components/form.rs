@@ -14,7 +14,7 @@ use crate::core::status::Verification;
 use crate::core::validate::{check_file, check_form, photo_gate, submit_summary, FileFacts, Problem};
 use crate::web::api::Api;
 use crate::web::components::file_slot::{first_file, input_selector};
-use crate::web::components::{FileSlot, StatusPanel};
+use crate::web::components::{status_panel, use_status_timer, FileSlot, StatusPanel};
 use crate::web::flow::{FileEntry, Flow, FlowUpdate};
 use crate::web::js::{now_ms, sleep, uuid};
 use crate::web::prepare::{check_photo, file_facts};
@@ -155,6 +155,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
             }
         });
     }
+    use_status_timer(&state.verification);
     // Restored files take the first selection ids; new choices start above.
     let next_selection = use_mut_ref(|| 1000 as SelectionId);
 
@@ -437,8 +438,12 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                 { message }
             }
             if state.stage == Stage::Submitted {
-                <StatusPanel verification={state.verification.clone()} support_url={props.options.support_url.clone()}
-                             on_continue={props.on_continue.clone()} on_restart={on_restart} />
+                { status_panel(StatusPanel {
+                    verification: &state.verification,
+                    support_url: props.options.support_url.as_deref(),
+                    on_continue: props.on_continue.as_ref(),
+                    on_restart,
+                }) }
             }
         </div>
     }
