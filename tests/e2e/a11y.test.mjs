@@ -1,6 +1,7 @@
 // Accessibility of every state of the widget, in the real built demo page
 // against the sandbox: axe-core (WCAG 2.0/2.1 A+AA, 2.2 AA rules) on the widget
-// root at a phone width (390x844) and a desktop width (1280x800), and reflow at
+// root at a phone width (390x844), a desktop width (1280x800) and in the dark
+// color scheme at the phone width, and reflow at
 // 320 px (WCAG 1.4.10: nothing scrolls sideways, nothing in the widget is wider
 // than the viewport). Each state is reached once (lib/states.mjs) and measured at
 // the three widths by resizing the viewport; a transient state (uploading) is
@@ -21,6 +22,8 @@ import {
 
 const ONLY = process.env.A11Y_STATES ? new Set(process.env.A11Y_STATES.split(',')) : null;
 const WIDTHS = [['390x844', PHONE], ['1280x800', DESKTOP]];
+// The dark scheme's default colors, checked at the phone width.
+const DARK = '390x844 dark';
 
 let browser;
 const report = [];
@@ -60,6 +63,11 @@ for (const state of STATES) {
         await frames(page);
         found[label] = await runAxe(page);
       }
+      await page.setViewportSize(PHONE);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await frames(page);
+      found[DARK] = await runAxe(page);
+      await page.emulateMedia({ colorScheme: 'light' });
       await page.setViewportSize(NARROW);
       await frames(page);
       overflow = await overflowReport(page);
@@ -69,7 +77,7 @@ for (const state of STATES) {
       await state.cleanup?.();
     }
     const line = [`${state.name}:`];
-    for (const [label] of WIDTHS) {
+    for (const label of [...WIDTHS.map(([l]) => l), DARK]) {
       line.push(`  ${label}: ${found[label].length ? shortViolations(found[label]).join('; ') : 'no violations'}`);
     }
     line.push(`  320: ${overflowSummary(overflow)}`);
@@ -78,7 +86,7 @@ for (const state of STATES) {
     await t.test(`the measurements were taken in the state (${state.name})`, () => {
       assert.ok(held, `the page left the state "${state.name}" before the checks were done: they measured something else`);
     });
-    for (const [label] of WIDTHS) {
+    for (const label of [...WIDTHS.map(([l]) => l), DARK]) {
       await t.test(`no axe violations at ${label}`, () => {
         assert.deepEqual(shortViolations(found[label]), [], formatViolations(found[label], { label: `${state.name} at ${label}` }));
       });

@@ -130,9 +130,10 @@ impl Drop for ObjectUrl {
     }
 }
 
-/// Marks the card as the drop target while something is dragged over it
-/// (straight on the element: a re-render per `dragover` would be wasted).
-fn mark_drop_target(e: &DragEvent, on: bool) {
+/// Marks the element listening (a card, or the form) as the drop target
+/// while something is dragged over it (`data-drop`, straight on the
+/// element: a re-render per `dragover` would be wasted).
+pub fn mark_drop_target(e: &DragEvent, on: bool) {
     if let Some(card) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
         let _ = card.toggle_attribute_with_force("data-drop", on);
     }

@@ -13,7 +13,7 @@ use crate::core::sniff::{slot_takes_drop, FileKind};
 use crate::core::status::Verification;
 use crate::core::validate::{check_file, check_form, photo_gate, submit_summary, FileFacts, Problem};
 use crate::web::api::Api;
-use crate::web::components::file_slot::{first_file, input_selector};
+use crate::web::components::file_slot::{first_file, input_selector, mark_drop_target};
 use crate::web::components::{status_panel, use_status_timer, FileSlot, StatusPanel};
 use crate::web::flow::{FileEntry, Flow, FlowUpdate};
 use crate::web::js::{now_ms, sleep, uuid};
@@ -297,10 +297,17 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     };
     // A file dropped on the form, not on a slot: the first empty slot
     // shown that takes its type.
+    // The form shows it takes the drop while a file is dragged over it.
+    let on_drag_over = Callback::from(|e: DragEvent| {
+        e.prevent_default();
+        mark_drop_target(&e, true);
+    });
+    let on_drag_leave = Callback::from(|e: DragEvent| mark_drop_target(&e, false));
     let on_drop = {
         let (on_choose, document, state) = (on_choose.clone(), state.document, state.clone());
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
+            mark_drop_target(&e, false);
             let Some(file) = first_file(e.data_transfer()) else { return };
             let (mime, name) = (file.type_(), file.name());
             let target = Slot::ALL.into_iter().find(|s| {
@@ -378,7 +385,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     let doc_problem = state.message.as_ref().is_some_and(|m| m.code.starts_with("document_type_"));
     let business = state.message.as_ref().is_some_and(|m| m.code == "business_customer");
     html! {
-        <div class="kyc-upload" data-stage={state.stage.as_str()} ref={root} ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop}>
+        <div class="kyc-upload" data-stage={state.stage.as_str()} ref={root} ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
             <div class="kyc-sr" data-testid="live" role="status" aria-live="polite">
                 { for state.live.iter().map(|(n, text)| html! { <p key={*n}>{ text.clone() }</p> }) }
             </div>
