@@ -893,7 +893,7 @@ fn focused(root: &Element) -> Option<String> {
 }
 
 #[wasm_bindgen_test]
-async fn a_photo_shows_a_preview_that_is_revoked_on_remove_and_focus_stays_in_the_slot() {
+async fn a_photo_shows_a_preview_whose_url_is_revoked_on_replace_remove_and_destroy() {
     let w = Widget::mount(options(QualityGate::Block)).await;
     assert!(by_testid(&w.root, "live").is_some(), "the live region exists before the first announcement");
     pick_document(&w.root, "passport");
@@ -909,11 +909,30 @@ async fn a_photo_shows_a_preview_that_is_revoked_on_remove_and_focus_stays_in_th
     assert_eq!(input.get_attribute("aria-required").as_deref(), Some("true"));
     assert!(input.get_attribute("aria-describedby").unwrap_or_default().contains("kyc-file-id_file"), "the chosen file describes the input");
 
+    // Replaced: the old preview's URL is revoked, the new one lives.
+    w.choose("id_file", &file("sharp.png", fixture!("sharp.png"), "image/png")).await;
+    let replaced = testid(&w.root, "preview-id_file").get_attribute("src").unwrap_or_default();
+    assert_ne!(replaced, src);
+    assert!(!fetches(&src).await, "the replaced preview's URL was revoked");
+    assert!(fetches(&replaced).await, "the current preview's URL still loads");
+
     click(&w.root, "remove-id_file");
     wait_for("the slot to empty", 2_000.0, || by_testid(&w.root, "preview-id_file").is_none()).await;
     assert_eq!(focused(&w.root).as_deref(), Some("file-id_file"), "Remove hands focus to the slot's choose action");
-    let fetched = wasm_bindgen_futures::JsFuture::from(web_sys::window().unwrap().fetch_with_str(&src)).await;
-    assert!(fetched.is_err(), "the object URL was revoked");
+    assert!(!fetches(&replaced).await, "the removed preview's URL was revoked");
+
+    // Unmounted (`destroy()`): the shown preview's URL goes too.
+    w.choose("id_file", &file("sharp.jpg", fixture!("sharp.jpg"), "image/jpeg")).await;
+    let shown = testid(&w.root, "preview-id_file").get_attribute("src").unwrap_or_default();
+    assert!(fetches(&shown).await);
+    drop(w);
+    yew::scheduler::flush().await;
+    assert!(!fetches(&shown).await, "destroy revoked the preview's URL");
+}
+
+/// Whether `url` can still be fetched (a revoked object URL cannot).
+async fn fetches(url: &str) -> bool {
+    wasm_bindgen_futures::JsFuture::from(web_sys::window().unwrap().fetch_with_str(url)).await.is_ok()
 }
 
 #[wasm_bindgen_test]
