@@ -413,6 +413,9 @@ async fn a_refused_optional_file_keeps_id_file_back() {
     assert_eq!(errors.borrow()[0].slot, Some(Slot::ProofOfAddress));
     assert!(submitted.borrow().is_empty());
     assert!(text_of(&root, "message").contains("Nothing was sent for verification"), "{}", text_of(&root, "message"));
+    let on_file = text_of(&root, "error-proof_of_address_file");
+    assert!(on_file.starts_with("This file could not be uploaded"), "the file says why, briefly: {on_file}");
+    assert!(!on_file.contains("Nothing was sent"), "and does not repeat the form's message: {on_file}");
     assert!(by_testid(&root, "status").is_none());
     assert_eq!(stage(&root), "editing", "the customer can fix it and submit again");
 

@@ -60,6 +60,12 @@ pub fn stop_message(slot: Option<Slot>, failure: &Failure, document: Option<Docu
     )
 }
 
+/// Shown on the file that stopped a submission (the form's message says
+/// the rest): why, and what to do.
+pub fn stopped_file_text(failure: &Failure) -> String {
+    format!("This file could not be uploaded: {}. Submit again to retry it.", failure.explain())
+}
+
 /// Shown while the widget reads whether an unanswered request took effect.
 pub const SETTLING_TEXT: &str = "Checking whether your documents reached us\u{2026}";
 

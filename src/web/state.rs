@@ -334,9 +334,9 @@ pub enum Action {
     Submitting,
     /// The running submission reported.
     Flow(FlowUpdate),
-    /// The submission ended with this message (on the form, and on the
-    /// file's slot when one file failed).
-    Stopped(Notice, Option<Slot>),
+    /// The submission ended with this message on the form, and, when one
+    /// file failed, a notice on its slot.
+    Stopped(Notice, Option<(Slot, Notice)>),
     /// The customer's status was read before submitting.
     StatusBefore(CustomerStatus),
     /// A file changed mid-submission: the submission was cancelled.
@@ -425,10 +425,10 @@ impl Reducible for FormState {
             }
             Action::Flow(update) => return reduce_flow(self, next, update),
             Action::StatusBefore(status) => next.before = Some(status),
-            Action::Stopped(notice, slot) => {
+            Action::Stopped(notice, on_slot) => {
                 next.announce(notice.text.clone());
-                if let Some(slot) = slot {
-                    next.slot_mut(slot).attempt_notice = Some(notice.clone());
+                if let Some((slot, slot_notice)) = on_slot {
+                    next.slot_mut(slot).attempt_notice = Some(slot_notice);
                 }
                 next.message = Some(notice);
             }

@@ -4,7 +4,7 @@
 //! a [`Flow`] on submit.
 
 use crate::core::options::Options;
-use crate::core::outcome::outcome_message;
+use crate::core::outcome::{outcome_message, stopped_file_text};
 use crate::core::plan::{Outcome, SelectionId};
 use crate::core::retry::{RetryDecision, RetryPolicy};
 use crate::core::settle::{verdict, CustomerStatus, Verdict};
@@ -559,15 +559,16 @@ fn verification_of(customer: &crate::core::api::Customer) -> Option<Verification
 fn end_with(dispatch: &UseReducerDispatcher<FormState>, props: &KycUploadProps, update: FlowUpdate, document: Option<DocumentType>) {
     let FlowUpdate::Finished { outcome, .. } = &update else { return };
     let message = outcome_message(outcome, document);
-    let slot = match outcome {
-        Outcome::Stopped { slot, .. } => *slot,
+    // The file at fault gets its own short notice; the form says the rest.
+    let on_slot = match outcome {
+        Outcome::Stopped { slot: Some(slot), failure } => Some((*slot, Notice::error(failure.code(), stopped_file_text(failure)))),
         _ => None,
     };
     dispatch.dispatch(Action::Flow(update));
     if let Some(message) = message {
         let notice = Notice { code: message.code, text: message.text, blocking: message.blocking };
-        props.on_error.emit(error_of(&notice, slot));
-        dispatch.dispatch(Action::Stopped(notice, slot));
+        props.on_error.emit(error_of(&notice, on_slot.as_ref().map(|(slot, _)| *slot)));
+        dispatch.dispatch(Action::Stopped(notice, on_slot));
     }
 }
 
