@@ -82,56 +82,53 @@ pub fn next_change_in(since_ms: f64, now_ms: f64) -> Option<f64> {
     [SUPPORT_AFTER_MS, OPERATIONS_AFTER_MS].into_iter().find(|t| *t > elapsed).map(|t| t - elapsed)
 }
 
+/// The panel's title: what the live region announces on a change.
+pub fn panel_title(state: &Verification, now_ms: f64) -> &'static str {
+    match state {
+        Verification::NotStarted => "Not submitted yet",
+        Verification::Pending { since_ms } if pending_stage(*since_ms, now_ms) == PendingStage::Overdue => {
+            "Verification is taking too long"
+        }
+        Verification::Pending { .. } => "Verification in progress",
+        Verification::Verified => "Identity verified",
+        Verification::Rejected { .. } => "We couldn't verify your documents",
+    }
+}
+
 /// The panel's title and text. `clock` formats an instant (ms) as a local
 /// date and time with its zone (the browser layer passes the locale's
 /// formatter). A pending verification gives the expected time both as a
 /// duration and as the instant it ends, and says the page may be closed;
 /// nothing in it tells the customer off for asking.
 pub fn panel_text(state: &Verification, now_ms: f64, clock: impl Fn(f64) -> String) -> (String, String) {
-    match state {
-        Verification::NotStarted => ("Not submitted yet".into(), "Upload your documents to start verification.".into()),
+    let text = match state {
+        Verification::NotStarted => "Upload your documents to start verification.".into(),
         Verification::Pending { since_ms } => match pending_stage(*since_ms, now_ms) {
-            PendingStage::Normal => (
-                "Verification in progress".into(),
-                format!(
-                    "Submitted {}. It usually takes a few minutes and at most 2 hours, so expect an answer by {}. \
-                     You can close this page: the review goes on without it.",
-                    clock(*since_ms),
-                    clock(since_ms + SUPPORT_AFTER_MS)
-                ),
+            PendingStage::Normal => format!(
+                "Submitted {}. It usually takes a few minutes and at most 2 hours, so expect an answer by {}. \
+                 You can close this page: the review goes on without it.",
+                clock(*since_ms),
+                clock(since_ms + SUPPORT_AFTER_MS)
             ),
-            PendingStage::Long => (
-                "Verification in progress".into(),
-                format!(
-                    "This is taking longer than usual, but no action is needed yet. If there is no answer by {}, \
-                     contact our operations team. You can close this page.",
-                    clock(since_ms + OPERATIONS_AFTER_MS)
-                ),
+            PendingStage::Long => format!(
+                "This is taking longer than usual, but no action is needed yet. If there is no answer by {}, \
+                 contact our operations team. You can close this page.",
+                clock(since_ms + OPERATIONS_AFTER_MS)
             ),
-            PendingStage::Overdue => (
-                "Verification is taking too long".into(),
-                format!(
-                    "Submitted {}, more than 5 hours ago. Please contact our operations team: they can see your documents and tell you what is holding them up.",
-                    clock(*since_ms)
-                ),
+            PendingStage::Overdue => format!(
+                "Submitted {}, more than 5 hours ago. Please contact our operations team: they can see your documents and tell you what is holding them up.",
+                clock(*since_ms)
             ),
         },
-        Verification::Verified => ("Identity verified".into(), "Your documents were accepted. You're all set.".into()),
-        Verification::Rejected { reason } => (
-            "We couldn't verify your documents".into(),
-            match reason {
-                Some(reason) if !reason.trim().is_empty() => {
-                    format!("Reason: {}. Start again with new photos of your documents.", reason.trim().trim_end_matches('.'))
-                }
-                _ => "Your documents were not accepted. Start again with new photos of your documents.".into(),
-            },
-        ),
-    }
-}
-
-/// The panel's title alone (what the live region announces on a change).
-pub fn panel_title(state: &Verification, now_ms: f64) -> String {
-    panel_text(state, now_ms, |_| String::new()).0
+        Verification::Verified => "Your documents were accepted. You're all set.".into(),
+        Verification::Rejected { reason } => match reason {
+            Some(reason) if !reason.trim().is_empty() => {
+                format!("Reason: {}. Start again with new photos of your documents.", reason.trim().trim_end_matches('.'))
+            }
+            _ => "Your documents were not accepted. Start again with new photos of your documents.".into(),
+        },
+    };
+    (panel_title(state, now_ms).into(), text)
 }
 
 #[cfg(test)]

@@ -190,19 +190,23 @@ pub fn photo_gate(slot: Slot, facts: &FileFacts, refused: bool, gate: QualityGat
 /// first form problem, else a summary naming the slots with problems (in
 /// the form's order), else `None` (the form may be sent).
 pub fn submit_summary(form: &[Problem], slot_problems: &[Slot], document: Option<DocumentType>) -> Option<(String, String)> {
-    let mut names = String::new();
-    for slot in Slot::ALL.iter().filter(|s| slot_problems.contains(s)) {
-        if !names.is_empty() {
-            names.push_str(", ");
-        }
-        names.push_str(slot.label(document));
-    }
+    let names = Slot::ALL.iter().filter(|s| slot_problems.contains(s)).fold(String::new(), |names, s| joined(names, ", ", s.label(document)));
     match (form.first(), slot_problems.len()) {
         (Some(problem), _) => Some((problem.code().into(), problem.message(document))),
         (None, 0) => None,
         (None, 1) => Some(("invalid_files".into(), format!("One file needs your attention before submitting: {names}."))),
         (None, n) => Some(("invalid_files".into(), format!("{n} files need your attention before submitting: {names}."))),
     }
+}
+
+/// `text`, then `separator` if it is not empty, then `next` (`join`
+/// without its generic code in the bundle).
+pub fn joined(mut text: String, separator: &str, next: &str) -> String {
+    if !text.is_empty() {
+        text.push_str(separator);
+    }
+    text.push_str(next);
+    text
 }
 
 /// A file size for people: `512 B`, `34.5 KB`, `10 MB` (one decimal,

@@ -6,7 +6,7 @@ use crate::core::options::QualityGate;
 use crate::core::quality::thresholds::JPEG_QUALITY;
 use crate::core::quality::{downscale_target, shrink_again, Verdict};
 use crate::core::sniff::{sniff, SNIFF_LEN};
-use crate::core::validate::{human_size, FileFacts};
+use crate::core::validate::{human_size, joined, FileFacts};
 use crate::web::image::{check_image_with_thumbnail, downscale_to_jpeg, ImageError};
 use crate::web::state::Notice;
 use wasm_bindgen_futures::JsFuture;
@@ -32,16 +32,6 @@ pub struct PhotoCheck {
     pub notice: Option<Notice>,
     /// A thumbnail for the slot's preview, drawn from the check's decode.
     pub preview: Option<Blob>,
-}
-
-/// `text`, then `separator` if it is not empty, then `next` (`join` without
-/// its generic code in the bundle).
-pub fn joined(mut text: String, separator: &str, next: &str) -> String {
-    if !text.is_empty() {
-        text.push_str(separator);
-    }
-    text.push_str(next);
-    text
 }
 
 /// Re-encoding attempts before giving up on reaching the size limit.

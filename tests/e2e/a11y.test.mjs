@@ -11,10 +11,8 @@
 // A11Y_STATES=empty,uploading checks only those states (names: lib/states.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import * as sandbox from './lib/sandbox.mjs';
-import { launch, recordConsole, ROOT } from './lib/browser.mjs';
+import { launch, recordConsole, writeTestLog } from './lib/browser.mjs';
 import { runAxe, formatViolations, shortViolations } from './lib/axe.mjs';
 import {
   STATES, PHONE, DESKTOP, NARROW, newContext, frames, overflowReport, formatOverflow, overflowSummary,
@@ -39,8 +37,7 @@ after(async () => {
   if (!report.length) return;
   const text = ['accessibility per state (axe rule x elements; overflow at 320 px)', ...report].join('\n');
   console.log(text);
-  const dir = path.join(ROOT, 'target', 'test-logs');
-  try { fs.mkdirSync(dir, { recursive: true }); fs.writeFileSync(path.join(dir, 'a11y-report.txt'), `${text}\n`); } catch { /* report only */ }
+  writeTestLog('a11y-report.txt', text);
 });
 
 for (const state of STATES) {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT } from './lib/browser.mjs';
+import { ROOT, writeTestLog } from './lib/browser.mjs';
 
 const DIST = process.env.E2E_DIST ?? path.join(ROOT, 'dist');
 // The sandbox's demo client secret: it lives in the host backend only (api-contract §1).
@@ -81,10 +81,7 @@ test('bundle sizes (wasm + js + css, raw and gzip -9) within the budget', () => 
     `  demo page's own assets:   ${total.page[0]} B raw, ${total.page[1]} B gzip -9`,
   ];
   console.log(lines.join('\n'));
-  try {
-    fs.mkdirSync(path.join(ROOT, 'target', 'test-logs'), { recursive: true });
-    fs.writeFileSync(path.join(ROOT, 'target', 'test-logs', 'bundle-sizes.txt'), `${lines.join('\n')}\n`);
-  } catch { /* printed above */ }
+  writeTestLog('bundle-sizes.txt', lines.join('\n'));
   assert.ok(total.widget[0] > 0, 'no widget files found');
   assert.ok(total.widget[1] <= WIDGET_BUDGET_GZIP, `widget is ${total.widget[1]} B gzipped, over the ${WIDGET_BUDGET_GZIP} B budget`);
 });

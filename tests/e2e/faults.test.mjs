@@ -15,10 +15,9 @@
 // The sandbox's event log is the judge (lib/invariants.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import * as sandbox from './lib/sandbox.mjs';
-import { launch, photo, TWO_SIDED, recordConsole, ROOT } from './lib/browser.mjs';
+import { launch, photo, TWO_SIDED, recordConsole, writeTestLog } from './lib/browser.mjs';
 import { runFlow, dumpEvents } from './lib/flow.mjs';
 import { flowStats, faultLabels, statusReadsAfterId } from './lib/invariants.mjs';
 
@@ -211,12 +210,8 @@ function writeReport() {
   };
   report.wall_seconds = Math.round((Date.now() - started) / 1000);
   const lines = reportLines();
-  const out = path.join(ROOT, 'target', 'test-logs');
-  try {
-    fs.mkdirSync(out, { recursive: true });
-    fs.writeFileSync(path.join(out, 'faults-report.txt'), `${lines.join('\n')}\n`);
-    fs.writeFileSync(path.join(out, 'faults-report.json'), JSON.stringify({ seeds: SEEDS, ...report }, null, 2));
-  } catch { /* report is also on stdout */ }
+  writeTestLog('faults-report.txt', lines.join('\n'));
+  writeTestLog('faults-report.json', JSON.stringify({ seeds: SEEDS, ...report }, null, 2));
   return lines;
 }
 

@@ -27,10 +27,9 @@
 //    business -> a heading and the KYB link (kybUrl); verified -> Continue calls onContinue.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import * as sandbox from './lib/sandbox.mjs';
-import { launch, openDemo, chooseFiles, waitOutcome, kycCount, photo, recordConsole, ROOT } from './lib/browser.mjs';
+import { launch, openDemo, chooseFiles, waitOutcome, kycCount, photo, recordConsole, writeTestLog } from './lib/browser.mjs';
 import { goodFiles } from './lib/flow.mjs';
 import { newContext, frames, waitChecked, waitFormReady, DESKTOP, PHONE, KYB_URL } from './lib/states.mjs';
 
@@ -46,8 +45,7 @@ after(async () => {
   await sandbox.clearFaults().catch(() => {});
   await browser?.close();
   if (!reports.length) return;
-  const dir = path.join(ROOT, 'target', 'test-logs');
-  try { fs.mkdirSync(dir, { recursive: true }); fs.writeFileSync(path.join(dir, 'keyboard-focus.txt'), `${reports.join('\n\n')}\n`); } catch { /* report only */ }
+  writeTestLog('keyboard-focus.txt', reports.join('\n\n'));
 });
 
 /**

@@ -295,14 +295,14 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
             }
         })
     };
-    // A file dropped on the form, not on a slot: the first empty slot
-    // shown that takes its type.
     // The form shows it takes the drop while a file is dragged over it.
     let on_drag_over = Callback::from(|e: DragEvent| {
         e.prevent_default();
         mark_drop_target(&e, true);
     });
     let on_drag_leave = Callback::from(|e: DragEvent| mark_drop_target(&e, false));
+    // A file dropped on the form, not on a slot: the first empty slot
+    // shown that takes its type.
     let on_drop = {
         let (on_choose, document, state) = (on_choose.clone(), state.document, state.clone());
         Callback::from(move |e: DragEvent| {

@@ -1,4 +1,5 @@
 // Headless Chromium (Debian's, via playwright-core) driving the Trunk-built demo page.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -7,6 +8,19 @@ import { API, DEMO } from './sandbox.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Repository root (tests/e2e/lib -> ../../..). */
 export const ROOT = path.resolve(here, '..', '..', '..');
+
+/**
+ * Writes `text` to target/test-logs/<name> (scripts/test.sh shows these
+ * reports). A report that cannot be written is not a test failure: the
+ * suites print it too.
+ */
+export function writeTestLog(name, text) {
+  const dir = path.join(ROOT, 'target', 'test-logs');
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text.endsWith('\n') ? text : `${text}\n`);
+  } catch { /* report only */ }
+}
 /** Photo fixtures: shared/ is always the repository's sibling. */
 export const PHOTOS = process.env.E2E_PHOTOS ?? path.resolve(ROOT, '..', 'shared', 'fixtures', 'photos');
 export const photo = (name) => path.join(PHOTOS, name);

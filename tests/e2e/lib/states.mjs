@@ -84,6 +84,14 @@ async function clickSubmit(page) {
   await page.click('[data-testid=submit]', { timeout: 15000 });
 }
 
+/** A fresh customer's passport photo, checked and submitted (the outcome is the caller's to wait for). */
+async function submitPassport(page, params = {}, customerOpts = {}) {
+  await openFresh(page, params, customerOpts);
+  await chooseFiles(page, 'passport', { id_file: photo('sharp.jpg') });
+  await waitChecked(page, ['id_file']);
+  await clickSubmit(page);
+}
+
 /**
  * Every state: `name` (also the screenshot's file name), `what`, `reach(page)`
  * (leaves the page in the state; may switch sandbox faults on), optionally
@@ -188,10 +196,7 @@ export const STATES = [
     name: 'submitted',
     what: 'verification started, waiting for the result (webhooks not forwarded)',
     reach: async (page) => {
-      await openFresh(page, { webhooks: 0 });
-      await chooseFiles(page, 'passport', { id_file: photo('sharp.jpg') });
-      await waitChecked(page, ['id_file']);
-      await clickSubmit(page);
+      await submitPassport(page, { webhooks: 0 });
       const r = await waitOutcome(page, { timeout: 60000 });
       if (r.outcome !== 'completed') throw new Error(`expected a completed submission, got ${r.outcome} (${r.message})`);
       await waitStatus(page, 'pending');
@@ -201,10 +206,7 @@ export const STATES = [
     name: 'verified',
     what: 'the customer.verified webhook forwarded by the demo page',
     reach: async (page) => {
-      await openFresh(page, {}, { outcome: 'verify' });
-      await chooseFiles(page, 'passport', { id_file: photo('sharp.jpg') });
-      await waitChecked(page, ['id_file']);
-      await clickSubmit(page);
+      await submitPassport(page, {}, { outcome: 'verify' });
       await waitStatus(page, 'verified', 60000);
     },
   },
@@ -212,10 +214,7 @@ export const STATES = [
     name: 'rejected',
     what: 'the customer.rejected webhook (with a reason) forwarded by the demo page',
     reach: async (page) => {
-      await openFresh(page, {}, { outcome: 'reject', rejection_reason: REJECTION_REASON });
-      await chooseFiles(page, 'passport', { id_file: photo('sharp.jpg') });
-      await waitChecked(page, ['id_file']);
-      await clickSubmit(page);
+      await submitPassport(page, {}, { outcome: 'reject', rejection_reason: REJECTION_REASON });
       await waitStatus(page, 'rejected', 60000);
     },
   },
