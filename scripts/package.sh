@@ -6,8 +6,9 @@
 # 1. `trunk build --release --offline --dist DIR` (default DIR: dist), unless
 #    --skip-build is given and DIR already holds a build;
 # 2. lays the package out in OUT (default target/npm/package): the ES module
-#    (kyc-upload.js), its wasm, its snippets (the <kyc-upload> element code),
-#    the stylesheet, the side-effect entry `element.js`, the TypeScript
+#    (kyc-upload.js), its wasm, its snippets (the <kyc-upload> element code,
+#    the locale loader), the locale files (locales/<tag>.json), the
+#    stylesheet, the side-effect entry `element.js`, the TypeScript
 #    declarations (www/types/), a README for package users (www/package/) and a
 #    package.json whose version is the one in Cargo.toml;
 # 3. `npm pack` -> OUT/../kyc-upload-<version>.tgz (default
@@ -55,12 +56,14 @@ grep -q 'new URL("kyc-upload_bg.wasm",import.meta.url)' "$DIST/kyc-upload.js" \
   || grep -q "new URL('kyc-upload_bg.wasm', import.meta.url)" "$DIST/kyc-upload.js" \
   || die "$DIST/kyc-upload.js does not load its wasm with new URL('kyc-upload_bg.wasm', import.meta.url)"
 [ -d "$DIST/snippets" ] || die "$DIST/snippets is missing"
+[ -d "$DIST/locales" ] || die "$DIST/locales is missing"
 [ -f "$DIST/www/kyc-upload.css" ] || die "$DIST/www/kyc-upload.css is missing"
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
 cp "$DIST/kyc-upload.js" "$DIST/kyc-upload_bg.wasm" "$OUT/"
 cp -R "$DIST/snippets" "$OUT/snippets"
+cp -R "$DIST/locales" "$OUT/locales"
 cp "$DIST/www/kyc-upload.css" "$OUT/kyc-upload.css"
 cp www/package/element.js "$OUT/element.js"
 cp www/types/kyc-upload.d.ts www/types/element.d.ts "$OUT/"
@@ -98,7 +101,8 @@ cat > "$OUT/package.json" <<JSON
     "element.js",
     "element.d.ts",
     "kyc-upload.css",
-    "snippets/"
+    "snippets/",
+    "locales/"
   ],
   "sideEffects": [
     "./element.js",

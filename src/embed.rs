@@ -176,7 +176,7 @@ fn checked_options(options: &JsValue, caller: &str) -> Result<(Options, Function
     if !options.is_object() {
         return Err(error("invalid_option", &format!("{caller}: the argument must be an options object."), None));
     }
-    let parsed = parse_options(&raw_entries(options)).map_err(|e| error(e.code(), &e.message, Some(&e.option)))?;
+    let parsed = parse_options(&raw_entries(options, 0)).map_err(|e| error(e.code(), &e.message, Some(&e.option)))?;
     // `parse_options` checked that it is a function; this only fails if the
     // getter answers differently the second time.
     let get_token = function(options, "getToken")
@@ -197,25 +197,26 @@ pub async fn check_image_js(blob: web_sys::Blob) -> Result<JsValue, JsValue> {
         Ok(report) => Ok(report_to_js(&report)),
         Err(e) => match e.reason() {
             Some(code) => Ok(report_to_js(&crate::core::quality::Report::failed(code))),
-            None => Err(error(e.code(), e.message(), None)),
+            None => Err(error(e.code(), e.message().english(), None)),
         },
     }
 }
 
-/// The options object's own properties, each reduced to what checking needs.
-fn raw_entries(options: &JsValue) -> Vec<(String, RawValue)> {
+/// The options object's own properties, each reduced to what checking
+/// needs; objects are read two levels deep (`messages: {es: {...}}`).
+fn raw_entries(options: &JsValue, depth: u8) -> Vec<(String, RawValue)> {
     let object: &Object = options.unchecked_ref();
     Object::keys(object)
         .iter()
         .filter_map(|key| key.as_string())
         .map(|key| {
             let value = Reflect::get(options, &key.as_str().into()).unwrap_or(JsValue::UNDEFINED);
-            (key, raw_value(&value))
+            (key, raw_value(&value, depth))
         })
         .collect()
 }
 
-fn raw_value(value: &JsValue) -> RawValue {
+fn raw_value(value: &JsValue, depth: u8) -> RawValue {
     if value.is_undefined() {
         RawValue::Undefined
     } else if value.is_null() {
@@ -230,6 +231,8 @@ fn raw_value(value: &JsValue) -> RawValue {
         RawValue::Function
     } else if js_sys::Array::is_array(value) {
         RawValue::Other("array".into())
+    } else if value.is_object() && depth < 2 {
+        RawValue::Object(raw_entries(value, depth + 1))
     } else {
         RawValue::Other(value.js_typeof().as_string().unwrap_or_default())
     }

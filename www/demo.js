@@ -8,7 +8,8 @@
 // customer_type, token_ttl, token_fail_once=1, quality, require_poa=1,
 // require_liveness=1, api, poll=1, webhooks=0 (don't forward webhook results,
 // so a test sees the widget settle an unknown outcome on its own), kyb_url,
-// support_url.
+// support_url, locale (a BCP 47 tag; the page's language switcher changes it
+// on the running widget, which keeps its files and uploads).
 import init, { mount } from "../kyc-upload.js";
 
 const params = new URLSearchParams(location.search);
@@ -64,6 +65,7 @@ if (params.has("quality")) options.qualityGate = params.get("quality");
 if (params.get("require_poa") === "1") options.requireProofOfAddress = true;
 if (params.get("require_liveness") === "1") options.requireLiveness = true;
 if (params.get("poll") === "1") options.pollStatus = true;
+if (params.has("locale")) options.locale = params.get("locale");
 
 let widget;
 try {
@@ -73,6 +75,14 @@ try {
   record("error", { code: err.code, message: err.message, option: err.option });
   document.getElementById("kyc").textContent = `The upload widget could not start: ${err.message}`;
 }
+
+// The language switcher: the running widget changes language in place.
+const language = document.getElementById("language");
+language.value = options.locale ?? "";
+language.addEventListener("change", () => {
+  options.locale = language.value || undefined;
+  widget?.update(options);
+});
 
 // Webhook results, relayed by this page's backend.
 if (widget && typeof EventSource !== "undefined" && params.get("webhooks") !== "0") {

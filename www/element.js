@@ -1,8 +1,8 @@
 // The <kyc-upload> custom element. Attributes carry the plain options
 // (api-base, customer-id, customer-type, require-proof-of-address,
 // require-liveness, max-file-size, quality-gate, poll-status,
-// poll-interval-ms, stall-timeout-ms, kyb-url, support-url); getToken and
-// the on* callbacks are set as properties. The widget mounts once the element is connected and
+// poll-interval-ms, stall-timeout-ms, kyb-url, support-url, locale); getToken,
+// messages and the on* callbacks are set as properties. The widget mounts once the element is connected and
 // getToken is set, and is destroyed when the element is removed. Each
 // callback also dispatches a DOM event: kyc-progress, kyc-submitted,
 // kyc-error, kyc-status. The verified panel's "Continue" button shows
@@ -30,6 +30,7 @@ const ATTRIBUTES = {
   "stall-timeout-ms": ["stallTimeoutMs", Number],
   "kyb-url": ["kybUrl", String],
   "support-url": ["supportUrl", String],
+  locale: ["locale", String],
 };
 
 // Attributes that name another customer or platform: the widget starts over.
@@ -69,6 +70,13 @@ export function defineKycUploadElement(mount) {
       this._onContinue = fn;
       if (this._handle) this._update();
     }
+    get messages() {
+      return this._messages;
+    }
+    set messages(texts) {
+      this._messages = texts;
+      if (this._handle) this._update();
+    }
     connectedCallback() {
       this._mount();
     }
@@ -98,6 +106,7 @@ export function defineKycUploadElement(mount) {
       for (const [name, type] of Object.entries(EVENTS)) {
         options[name] = (detail) => this._emit(name, type, detail);
       }
+      if (this._messages !== undefined) options.messages = this._messages;
       if (typeof this._onContinue === "function") {
         options.onContinue = () => this._emit("onContinue", "kyc-continue", {});
       }

@@ -1,6 +1,7 @@
 //! The platform's HTTP API as data: request and response bodies, and the
 //! classification of a failed call into what the widget should do next.
 
+use crate::core::catalog::{Msg, Text};
 use crate::core::plan::Upload;
 use crate::core::rules::Slot;
 use serde::de::{MapAccess, Visitor};
@@ -177,22 +178,28 @@ impl Failure {
         }
     }
 
-    /// What went wrong, for the customer (one sentence fragment).
-    pub fn explain(&self) -> String {
-        match self {
+    /// What went wrong, for the customer (the end of a sentence). The
+    /// service's own message is shown as it is.
+    pub fn explain(&self) -> Text {
+        let msg = match self {
             Failure::Transient { reason, .. } => match reason.as_str() {
-                "rate_limited" => "the service is busy".into(),
-                "server_error" => "the service had a temporary problem".into(),
-                "timeout" => "the service took too long to answer".into(),
-                "stalled" => "the upload stalled with no progress".into(),
-                "token_error" => "this page could not get an access token".into(),
-                _ => "the connection kept failing".into(),
+                "rate_limited" => Msg::ReasonBusy,
+                "server_error" => Msg::ReasonServerError,
+                "timeout" => Msg::ReasonTimeout,
+                "stalled" => Msg::ReasonStalled,
+                "token_error" => Msg::ReasonToken,
+                _ => Msg::ReasonConnection,
             },
-            Failure::UploadUrlExpired => "the upload link kept expiring".into(),
-            Failure::Unauthorized { .. } => "the service did not accept this page's access token".into(),
-            Failure::Permanent { message, code } if message.is_empty() => format!("the service refused it ({code})"),
-            Failure::Permanent { message, .. } => message.trim_end_matches('.').to_owned(),
-        }
+            Failure::UploadUrlExpired => Msg::ReasonLinkExpired,
+            Failure::Unauthorized { .. } => Msg::ReasonUnauthorized,
+            Failure::Permanent { code, .. } if code == BAD_RESPONSE => Msg::ReasonUnexpected,
+            Failure::Permanent { code, .. } if code.starts_with("http_") => {
+                return Msg::ReasonHttp.with("status", code["http_".len()..].to_owned())
+            }
+            Failure::Permanent { message, code } if message.is_empty() => return Msg::ReasonRefused.with("code", code.clone()),
+            Failure::Permanent { message, .. } => return Msg::ReasonGiven.with("message", message.trim_end_matches('.').to_owned()),
+        };
+        msg.text()
     }
 
     /// Whether retrying the same step later can succeed.
@@ -200,6 +207,9 @@ impl Failure {
         matches!(self, Failure::Transient { .. } | Failure::UploadUrlExpired)
     }
 }
+
+/// The code of an answer the widget cannot read (not the contract's shape).
+pub const BAD_RESPONSE: &str = "bad_response";
 
 /// Status 0 is how the transport reports a network error (no response).
 pub const NETWORK_ERROR: u16 = 0;
@@ -217,7 +227,7 @@ pub fn classify(status: u16, error: Option<ErrorDetail>, retry_after_ms: Option<
         500..=599 => Failure::Transient { retry_after_ms, reason: "server_error".into() },
         _ => match error {
             Some(ErrorDetail { code, message }) => Failure::Permanent { code, message },
-            None => Failure::Permanent { code: format!("http_{status}"), message: format!("The server answered HTTP {status}.") },
+            None => Failure::Permanent { code: format!("http_{status}"), message: String::new() },
         },
     }
 }
@@ -265,8 +275,10 @@ mod tests {
         assert_eq!(classify(401, None, None), Failure::Unauthorized { code: "invalid_token".into() });
         assert_eq!(
             classify(404, error("not json"), None),
-            Failure::Permanent { code: "http_404".into(), message: "The server answered HTTP 404.".into() }
+            Failure::Permanent { code: "http_404".into(), message: String::new() }
         );
+        assert_eq!(classify(404, None, None).explain(), Msg::ReasonHttp.with("status", "404".to_string()));
+        assert_eq!(classify(409, error(r#"{"error":{"code":"c","message":""}}"#), None).explain(), Msg::ReasonRefused.with("code", "c".to_string()));
     }
 
     #[test]
@@ -298,7 +310,7 @@ mod tests {
     fn a_stalled_upload_is_explained() {
         let stalled = Failure::Transient { retry_after_ms: None, reason: "stalled".into() };
         assert_eq!(stalled.code(), "stalled");
-        assert_eq!(stalled.explain(), "the upload stalled with no progress");
+        assert_eq!(stalled.explain(), Msg::ReasonStalled.text());
         assert!(stalled.is_retryable());
     }
 

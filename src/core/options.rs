@@ -1,6 +1,7 @@
 //! The host's options, checked once at mount: every unknown, mistyped or
 //! out-of-range option is refused with an error that names it.
 
+use crate::core::locale::negotiate;
 use crate::core::rules::{CustomerType, Requirements};
 
 /// A JavaScript value reduced to what option checking needs.
@@ -18,6 +19,8 @@ pub enum RawValue {
     String(String),
     /// A function (callbacks).
     Function,
+    /// A plain object's own properties (read two levels deep, for `messages`).
+    Object(Vec<(String, RawValue)>),
     /// Anything else, by its `typeof` or kind (`object`, `array`, ...).
     Other(String),
 }
@@ -31,6 +34,7 @@ impl RawValue {
             RawValue::Number(_) => "number",
             RawValue::String(_) => "string",
             RawValue::Function => "function",
+            RawValue::Object(_) => "object",
             RawValue::Other(kind) => kind,
         }
     }
@@ -72,8 +76,12 @@ pub struct Options {
     pub requirements: Requirements,
     /// Largest file accepted as is, in bytes.
     pub max_file_size: u64,
-    /// UI language (only `en` ships today).
-    pub locale: String,
+    /// The customer's language as a BCP 47 tag, or `None` to follow the
+    /// browser's languages. Any tag is accepted: one no locale serves gets
+    /// English.
+    pub locale: Option<String>,
+    /// The host's texts, by message id, over the catalog's.
+    pub messages: Vec<MessageOverride>,
     /// Photo quality policy.
     pub quality_gate: QualityGate,
     /// Whether to poll `GET /customers/{id}` for the result.
@@ -89,6 +97,30 @@ pub struct Options {
     /// How to reach the operations team, linked once a verification has
     /// been pending for more than 5 hours.
     pub support_url: Option<String>,
+}
+
+/// One text of the `messages` option: for every locale, or for one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageOverride {
+    /// The locale it is for (`messages: {es: {...}}`), or `None` for all.
+    pub locale: Option<String>,
+    /// The message id (`submit.button`).
+    pub id: String,
+    /// The text.
+    pub text: String,
+}
+
+impl Options {
+    /// The host's texts for `locale` (a shipped locale), as (message id,
+    /// text): those for every locale, then those for this one, which win.
+    pub fn overrides_for(&self, locale: &str) -> Vec<(String, String)> {
+        let (general, specific): (Vec<&MessageOverride>, Vec<&MessageOverride>) = self
+            .messages
+            .iter()
+            .filter(|m| m.locale.as_deref().is_none_or(|tag| negotiate([tag]) == locale))
+            .partition(|m| m.locale.is_none());
+        general.into_iter().chain(specific).map(|m| (m.id.clone(), m.text.clone())).collect()
+    }
 }
 
 /// Default `maxFileSize`: 10 MiB.
@@ -111,7 +143,7 @@ pub const MIN_STALL_TIMEOUT_MS: u64 = 1_000;
 pub const CALLBACK_OPTIONS: [&str; 6] = ["getToken", "onProgress", "onSubmitted", "onError", "onStatusChange", "onContinue"];
 
 /// Options that take plain values.
-pub const VALUE_OPTIONS: [&str; 13] = [
+pub const VALUE_OPTIONS: [&str; 14] = [
     "apiBase",
     "customerId",
     "customerType",
@@ -119,6 +151,7 @@ pub const VALUE_OPTIONS: [&str; 13] = [
     "requireLiveness",
     "maxFileSize",
     "locale",
+    "messages",
     "qualityGate",
     "pollStatus",
     "pollIntervalMs",
@@ -194,12 +227,14 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         Some(other) => return Err(wrong_type("maxFileSize", "a number of bytes", other)),
     };
     let locale = match get("locale") {
-        None => "en".to_owned(),
-        Some(RawValue::String(s)) if s == "en" || s.starts_with("en-") => "en".to_owned(),
-        Some(RawValue::String(s)) => {
-            return Err(OptionError::new("locale", format!("`locale` \"{s}\" is not available; supported: \"en\".")))
-        }
-        Some(other) => return Err(wrong_type("locale", "a string", other)),
+        None => None,
+        Some(RawValue::String(s)) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        Some(other) => return Err(wrong_type("locale", "a BCP 47 language tag string", other)),
+    };
+    let messages = match get("messages") {
+        None => Vec::new(),
+        Some(RawValue::Object(entries)) => parse_messages(entries)?,
+        Some(other) => return Err(wrong_type("messages", "an object of texts by message id", other)),
     };
     let quality_gate = match get("qualityGate") {
         None => QualityGate::Block,
@@ -248,6 +283,7 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         requirements,
         max_file_size,
         locale,
+        messages,
         quality_gate,
         poll_status,
         poll_interval_ms,
@@ -255,6 +291,30 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         kyb_url,
         support_url,
     })
+}
+
+/// The `messages` option: `{ "submit.button": "Send" }` for every locale,
+/// `{ es: { "submit.button": "Enviar" } }` for one; both may be mixed.
+/// Unknown ids are kept without a warning (a newer widget may know them).
+fn parse_messages(entries: &[(String, RawValue)]) -> Result<Vec<MessageOverride>, OptionError> {
+    let mut messages = Vec::new();
+    let text = |key: &str, value: &RawValue| match value {
+        RawValue::String(text) => Ok(Some(text.clone())),
+        value if value.is_absent() => Ok(None),
+        other => Err(wrong_type(&format!("messages.{key}"), "a string", other)),
+    };
+    for (key, value) in entries {
+        if let RawValue::Object(texts) = value {
+            for (id, value) in texts {
+                if let Some(text) = text(&format!("{key}.{id}"), value)? {
+                    messages.push(MessageOverride { locale: Some(key.clone()), id: id.clone(), text });
+                }
+            }
+        } else if let Some(text) = text(key, value)? {
+            messages.push(MessageOverride { locale: None, id: key.clone(), text });
+        }
+    }
+    Ok(messages)
 }
 
 /// A link the widget shows the customer (`kybUrl`, `supportUrl`): an
@@ -629,5 +689,31 @@ mod tests {
         assert_eq!((options.kyb_url, options.support_url), (None, None));
         assert!(parse_options(&with("onContinue", RawValue::Function)).is_ok());
         assert_eq!(parse_options(&with("onContinue", RawValue::Bool(true))).unwrap_err().option, "onContinue");
+    }
+
+    #[test]
+    fn any_locale_tag_is_taken_and_messages_override_by_locale() {
+        let options = parse_options(&with("locale", RawValue::String("es-MX".into()))).unwrap();
+        assert_eq!(options.locale.as_deref(), Some("es-MX"));
+        assert_eq!(parse_options(&with("locale", RawValue::String("tlh".into()))).unwrap().locale.as_deref(), Some("tlh"));
+        assert_eq!(parse_options(&with("locale", RawValue::Number(1.0))).unwrap_err().option, "locale");
+
+        let text = |s: &str| RawValue::String(s.into());
+        let messages = RawValue::Object(vec![
+            ("submit.button".into(), text("Send")),
+            ("es-MX".into(), RawValue::Object(vec![("submit.button".into(), text("Enviar"))])),
+            ("fr".into(), RawValue::Object(vec![("submit.busy".into(), text("Envoi"))])),
+        ]);
+        let options = parse_options(&with("messages", messages)).unwrap();
+        let pairs = |v: Vec<(String, String)>| v.into_iter().map(|(id, t)| format!("{id}={t}")).collect::<Vec<_>>();
+        assert_eq!(pairs(options.overrides_for("es")), ["submit.button=Send", "submit.button=Enviar"], "es-MX texts serve es, and win");
+        assert_eq!(pairs(options.overrides_for("en")), ["submit.button=Send"]);
+        assert_eq!(pairs(options.overrides_for("fr")), ["submit.button=Send", "submit.busy=Envoi"]);
+
+        let wrong = RawValue::Object(vec![("es".into(), RawValue::Object(vec![("submit.button".into(), RawValue::Number(1.0))]))]);
+        let err = parse_options(&with("messages", wrong)).unwrap_err();
+        assert_eq!(err.option, "messages.es.submit.button");
+        assert_eq!(err.message, "`messages.es.submit.button` must be a string, not a number.");
+        assert_eq!(parse_options(&with("messages", text("x"))).unwrap_err().option, "messages");
     }
 }

@@ -1,6 +1,7 @@
 //! The platform's document rules: upload slots, accepted document types and
 //! which slots a document type shows and requires.
 
+use crate::core::catalog::Msg;
 use std::fmt;
 
 /// One of the four files a customer can upload, named after its API field.
@@ -40,28 +41,28 @@ impl Slot {
 
     /// The label the form shows for this slot, given the document type:
     /// what to photograph, in the customer's words.
-    pub fn label(self, document: Option<DocumentType>) -> &'static str {
+    pub fn label(self, document: Option<DocumentType>) -> Msg {
         use DocumentType::{DriversLicense, Passport, ResidentPermit};
         match (self, document) {
-            (Slot::IdFile, Some(Passport)) => "Passport photo page",
-            (Slot::IdFile, Some(DriversLicense)) => "Front of your driver's license",
-            (Slot::IdFile, Some(ResidentPermit)) => "Front of your resident permit",
-            (Slot::IdFile, None) => "Front of your document",
-            (Slot::IdFileBack, Some(DriversLicense)) => "Back of your driver's license",
-            (Slot::IdFileBack, Some(ResidentPermit)) => "Back of your resident permit",
-            (Slot::IdFileBack, _) => "Back of your document",
-            (Slot::ProofOfAddress, _) => "Proof of address",
-            (Slot::Liveness, _) => "Selfie",
+            (Slot::IdFile, Some(Passport)) => Msg::SlotPassportPage,
+            (Slot::IdFile, Some(DriversLicense)) => Msg::SlotLicenseFront,
+            (Slot::IdFile, Some(ResidentPermit)) => Msg::SlotPermitFront,
+            (Slot::IdFile, None) => Msg::SlotDocumentFront,
+            (Slot::IdFileBack, Some(DriversLicense)) => Msg::SlotLicenseBack,
+            (Slot::IdFileBack, Some(ResidentPermit)) => Msg::SlotPermitBack,
+            (Slot::IdFileBack, _) => Msg::SlotDocumentBack,
+            (Slot::ProofOfAddress, _) => Msg::SlotProofOfAddress,
+            (Slot::Liveness, _) => Msg::SlotSelfie,
         }
     }
 
     /// How to take a photo that passes, shown under the label.
-    pub fn instruction(self, document: Option<DocumentType>) -> &'static str {
+    pub fn instruction(self, document: Option<DocumentType>) -> Msg {
         match (self, document) {
-            (Slot::IdFile, Some(DocumentType::Passport)) => "The page with your photo, open flat: all four corners visible, in focus, no glare.",
-            (Slot::IdFile | Slot::IdFileBack, _) => "All four corners visible, in focus, no glare.",
-            (Slot::ProofOfAddress, _) => "A bank statement or utility bill from the last 3 months showing your name and address. A photo or a PDF.",
-            (Slot::Liveness, _) => "Your face, looking at the camera, in good light. A photo or a short video.",
+            (Slot::IdFile, Some(DocumentType::Passport)) => Msg::HintPassport,
+            (Slot::IdFile | Slot::IdFileBack, _) => Msg::HintCard,
+            (Slot::ProofOfAddress, _) => Msg::HintProofOfAddress,
+            (Slot::Liveness, _) => Msg::HintSelfie,
         }
     }
 
@@ -112,11 +113,11 @@ impl DocumentType {
     }
 
     /// The human label.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> Msg {
         match self {
-            DocumentType::Passport => "Passport",
-            DocumentType::DriversLicense => "Driver's License",
-            DocumentType::ResidentPermit => "Resident Permit",
+            DocumentType::Passport => Msg::DocPassport,
+            DocumentType::DriversLicense => Msg::DocDriversLicense,
+            DocumentType::ResidentPermit => Msg::DocResidentPermit,
         }
     }
 

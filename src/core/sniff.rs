@@ -39,7 +39,8 @@ impl FileKind {
         }
     }
 
-    /// Short human name used in messages.
+    /// The format's name, the same in every language (messages say
+    /// "PDF files can't be used here").
     pub fn label(self) -> &'static str {
         match self {
             FileKind::Jpeg => "JPEG",
@@ -47,8 +48,8 @@ impl FileKind {
             FileKind::Webp => "WebP",
             FileKind::Heic => "HEIC",
             FileKind::Pdf => "PDF",
-            FileKind::Mp4 => "MP4 video",
-            FileKind::Webm => "WebM video",
+            FileKind::Mp4 => "MP4",
+            FileKind::Webm => "WebM",
         }
     }
 

@@ -2,10 +2,16 @@
 //! as the 2-hour and 5-hour thresholds pass. Time is injected, so the
 //! thresholds are tested without waiting.
 
-/// Don't escalate before this long after submission (2 hours), in ms.
-pub const SUPPORT_AFTER_MS: f64 = 2.0 * 3600.0 * 1000.0;
-/// After this long pending, contact operations (5 hours), in ms.
-pub const OPERATIONS_AFTER_MS: f64 = 5.0 * 3600.0 * 1000.0;
+use crate::core::catalog::{Arg, Msg, Text};
+
+/// Don't escalate before this many hours after submission.
+pub const SUPPORT_AFTER_HOURS: u8 = 2;
+/// After this many hours pending, contact operations.
+pub const OPERATIONS_AFTER_HOURS: u8 = 5;
+/// [`SUPPORT_AFTER_HOURS`] in ms.
+pub const SUPPORT_AFTER_MS: f64 = SUPPORT_AFTER_HOURS as f64 * 3600.0 * 1000.0;
+/// [`OPERATIONS_AFTER_HOURS`] in ms.
+pub const OPERATIONS_AFTER_MS: f64 = OPERATIONS_AFTER_HOURS as f64 * 3600.0 * 1000.0;
 
 /// The verification state as the widget knows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,73 +89,69 @@ pub fn next_change_in(since_ms: f64, now_ms: f64) -> Option<f64> {
 }
 
 /// The panel's title: what the live region announces on a change.
-pub fn panel_title(state: &Verification, now_ms: f64) -> &'static str {
+pub fn panel_title(state: &Verification, now_ms: f64) -> Msg {
     match state {
-        Verification::NotStarted => "Not submitted yet",
-        Verification::Pending { since_ms } if pending_stage(*since_ms, now_ms) == PendingStage::Overdue => {
-            "Verification is taking too long"
-        }
-        Verification::Pending { .. } => "Verification in progress",
-        Verification::Verified => "Identity verified",
-        Verification::Rejected { .. } => "We couldn't verify your documents",
+        Verification::NotStarted => Msg::StatusNotStartedTitle,
+        Verification::Pending { since_ms } if pending_stage(*since_ms, now_ms) == PendingStage::Overdue => Msg::StatusOverdueTitle,
+        Verification::Pending { .. } => Msg::StatusPendingTitle,
+        Verification::Verified => Msg::StatusVerifiedTitle,
+        Verification::Rejected { .. } => Msg::StatusRejectedTitle,
     }
 }
 
-/// The panel's title and text. `clock` formats an instant (ms) as a local
-/// date and time with its zone (the browser layer passes the locale's
-/// formatter). A pending verification gives the expected time both as a
-/// duration and as the instant it ends, and says the page may be closed;
-/// nothing in it tells the customer off for asking.
-pub fn panel_text(state: &Verification, now_ms: f64, clock: impl Fn(f64) -> String) -> (String, String) {
-    let text = match state {
-        Verification::NotStarted => "Upload your documents to start verification.".into(),
-        Verification::Pending { since_ms } => match pending_stage(*since_ms, now_ms) {
-            PendingStage::Normal => format!(
-                "Submitted {}. It usually takes a few minutes and at most 2 hours, so expect an answer by {}. \
-                 You can close this page: the review goes on without it.",
-                clock(*since_ms),
-                clock(since_ms + SUPPORT_AFTER_MS)
-            ),
-            PendingStage::Long => format!(
-                "This is taking longer than usual, but no action is needed yet. If there is no answer by {}, \
-                 contact our operations team. You can close this page.",
-                clock(since_ms + OPERATIONS_AFTER_MS)
-            ),
-            PendingStage::Overdue => format!(
-                "Submitted {}, more than 5 hours ago. Please contact our operations team: they can see your documents and tell you what is holding them up.",
-                clock(*since_ms)
-            ),
-        },
-        Verification::Verified => "Your documents were accepted. You're all set.".into(),
+/// The panel's text. A pending verification gives the expected time both
+/// as a duration and as the instant it ends (a local date and time, put
+/// into words by the browser), and says the page may be closed; nothing
+/// in it tells the customer off for asking.
+pub fn panel_text(state: &Verification, now_ms: f64) -> Text {
+    match state {
+        Verification::NotStarted => Msg::StatusNotStarted.text(),
+        Verification::Pending { since_ms } => {
+            let since = *since_ms;
+            match pending_stage(since, now_ms) {
+                PendingStage::Normal => Msg::StatusPending
+                    .with("submitted", Arg::Time(since))
+                    .and("max", Arg::Hours(SUPPORT_AFTER_HOURS))
+                    .and("by", Arg::Time(since + SUPPORT_AFTER_MS)),
+                PendingStage::Long => Msg::StatusLong.with("by", Arg::Time(since + OPERATIONS_AFTER_MS)),
+                PendingStage::Overdue => {
+                    Msg::StatusOverdue.with("submitted", Arg::Time(since)).and("hours", Arg::Hours(OPERATIONS_AFTER_HOURS))
+                }
+            }
+        }
+        Verification::Verified => Msg::StatusVerified.text(),
         Verification::Rejected { reason } => match reason {
             Some(reason) if !reason.trim().is_empty() => {
-                format!("Reason: {}. Start again with new photos of your documents.", reason.trim().trim_end_matches('.'))
+                Msg::StatusRejectedReason.with("reason", reason.trim().trim_end_matches('.').to_owned())
             }
-            _ => "Your documents were not accepted. Start again with new photos of your documents.".into(),
+            _ => Msg::StatusRejected.text(),
         },
-    };
-    (panel_title(state, now_ms).into(), text)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::core::catalog::{tests::Plain, Catalog};
+
     const HOUR: f64 = 3600.0 * 1000.0;
 
-    fn clock(ms: f64) -> String {
-        format!("t+{}m", (ms / 60_000.0) as i64)
+    /// The panel's title and text in English.
+    fn panel(state: &Verification, now_ms: f64) -> (String, String) {
+        let english = Catalog::default();
+        (english.get(panel_title(state, now_ms)).to_owned(), english.render(&panel_text(state, now_ms), &Plain))
     }
 
     #[test]
     fn text_moves_on_as_thresholds_pass() {
         let state = Verification::Pending { since_ms: 0.0 };
-        let (_, early) = panel_text(&state, 10.0 * 60_000.0, clock);
+        let (_, early) = panel(&state, 10.0 * 60_000.0);
         assert!(early.contains("at most 2 hours") && early.contains("by t+120m") && early.contains("close this page"), "{early}");
         assert!(!early.contains("don't contact"), "no reprimand: {early}");
-        let (_, long) = panel_text(&state, 2.0 * HOUR, clock);
+        let (_, long) = panel(&state, 2.0 * HOUR);
         assert!(long.contains("longer than usual") && long.contains("t+300m"), "{long}");
-        let (title, late) = panel_text(&state, 5.0 * HOUR + 1.0, clock);
+        let (title, late) = panel(&state, 5.0 * HOUR + 1.0);
         assert!(late.contains("operations team") && late.contains("Submitted t+0m") && title.contains("too long"), "{late}");
     }
 
@@ -183,7 +185,7 @@ mod tests {
 
     #[test]
     fn rejection_shows_the_reason() {
-        let (title, text) = panel_text(&Verification::Rejected { reason: Some("Document expired.".into()) }, 0.0, clock);
+        let (title, text) = panel(&Verification::Rejected { reason: Some("Document expired.".into()) }, 0.0);
         assert_eq!(title, "We couldn't verify your documents");
         assert!(text.contains("Reason: Document expired.") && text.contains("Start again"), "{text}");
     }

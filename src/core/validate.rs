@@ -1,6 +1,7 @@
 //! Checks made before any network traffic: per-file checks when a file is
 //! chosen, and form checks when the customer submits.
 
+use crate::core::catalog::{Arg, Msg, Text};
 use crate::core::options::QualityGate;
 use crate::core::rules::{slot_required, slot_visible, DocumentType, Requirements, Slot};
 use crate::core::sniff::{slot_accepts, FileKind};
@@ -79,47 +80,36 @@ impl Problem {
     }
 
     /// The message shown to the customer.
-    pub fn message(&self, document: Option<DocumentType>) -> String {
-        match self {
-            Problem::EmptyFile => "This file is empty (0 bytes). Choose the file again or take a new photo.".into(),
-            Problem::FileTooLarge { size, max } => format!(
-                "This file is {}; the limit is {}. Choose a smaller file.",
-                human_size(*size),
-                human_size(*max)
-            ),
-            Problem::UnsupportedFileType => {
-                "This file is not a photo or document we can read, whatever its name says. Use a JPEG, PNG, WebP or HEIC photo, or a PDF for proof of address.".into()
+    pub fn message(&self, document: Option<DocumentType>) -> Text {
+        let msg = match self {
+            Problem::EmptyFile => Msg::ProblemEmptyFile,
+            Problem::FileTooLarge { size, max } => {
+                return Msg::ProblemTooLarge.with("size", Arg::Bytes(*size)).and("max", Arg::Bytes(*max))
             }
-            Problem::FileTypeNotAllowed { kind, slot } => match slot {
-                Slot::IdFile | Slot::IdFileBack => {
-                    format!("A {} can't be used here: take a photo of the document (JPEG, PNG, WebP or HEIC).", kind.label())
-                }
-                Slot::ProofOfAddress => format!("A {} can't be used as proof of address: use a photo or a PDF.", kind.label()),
-                Slot::Liveness => format!("A {} can't be used for the selfie: use a photo or a short video.", kind.label()),
-            },
-            Problem::DuplicateFile { other } => format!(
-                "This is the same file as \u{201c}{}\u{201d}. Choose a different file for each part.",
-                other.label(document)
-            ),
-            Problem::FileRequired { slot } => match slot {
-                Slot::IdFile => match document {
-                    Some(DocumentType::Passport) => "Add a photo of your passport's photo page.".into(),
-                    Some(DocumentType::DriversLicense) => "Add a photo of the front of your driver's license.".into(),
-                    Some(DocumentType::ResidentPermit) => "Add a photo of the front of your resident permit.".into(),
-                    None => "Add a photo of your document.".into(),
-                },
-                Slot::IdFileBack => match document {
-                    Some(DocumentType::ResidentPermit) => "Add a photo of the back of your resident permit: it has two sides.".into(),
-                    _ => "Add a photo of the back of your driver's license: it has two sides.".into(),
-                },
-                Slot::ProofOfAddress => "Add a proof of address (a recent utility bill or bank statement).".into(),
-                Slot::Liveness => "Add a selfie for the liveness check.".into(),
-            },
-            Problem::DocumentTypeRequired => "Choose your document type: passport, driver's license or resident permit.".into(),
-            Problem::DocumentTypeNotAccepted => {
-                "National ID cards are not accepted. Use a passport, driver's license or resident permit.".into()
+            Problem::UnsupportedFileType => Msg::ProblemUnsupported,
+            Problem::FileTypeNotAllowed { kind, slot } => {
+                let msg = match slot {
+                    Slot::IdFile | Slot::IdFileBack => Msg::ProblemNotAllowedDocument,
+                    Slot::ProofOfAddress => Msg::ProblemNotAllowedProof,
+                    Slot::Liveness => Msg::ProblemNotAllowedSelfie,
+                };
+                return msg.with("kind", kind.label().to_owned());
             }
-        }
+            Problem::DuplicateFile { other } => return Msg::ProblemDuplicate.with("file", other.label(document)),
+            Problem::FileRequired { slot } => match (slot, document) {
+                (Slot::IdFile, Some(DocumentType::Passport)) => Msg::RequiredPassport,
+                (Slot::IdFile, Some(DocumentType::DriversLicense)) => Msg::RequiredLicenseFront,
+                (Slot::IdFile, Some(DocumentType::ResidentPermit)) => Msg::RequiredPermitFront,
+                (Slot::IdFile, None) => Msg::RequiredDocument,
+                (Slot::IdFileBack, Some(DocumentType::ResidentPermit)) => Msg::RequiredPermitBack,
+                (Slot::IdFileBack, _) => Msg::RequiredLicenseBack,
+                (Slot::ProofOfAddress, _) => Msg::RequiredProofOfAddress,
+                (Slot::Liveness, _) => Msg::RequiredSelfie,
+            },
+            Problem::DocumentTypeRequired => Msg::ProblemDocumentType,
+            Problem::DocumentTypeNotAccepted => Msg::ProblemNationalId,
+        };
+        msg.text()
     }
 }
 
@@ -189,40 +179,16 @@ pub fn photo_gate(slot: Slot, facts: &FileFacts, refused: bool, gate: QualityGat
 /// The form-level message of a refused submit, as `(code, text)`: the
 /// first form problem, else a summary naming the slots with problems (in
 /// the form's order), else `None` (the form may be sent).
-pub fn submit_summary(form: &[Problem], slot_problems: &[Slot], document: Option<DocumentType>) -> Option<(String, String)> {
-    let names = Slot::ALL.iter().filter(|s| slot_problems.contains(s)).fold(String::new(), |names, s| joined(names, ", ", s.label(document)));
-    match (form.first(), slot_problems.len()) {
-        (Some(problem), _) => Some((problem.code().into(), problem.message(document))),
-        (None, 0) => None,
-        (None, 1) => Some(("invalid_files".into(), format!("One file needs your attention before submitting: {names}."))),
-        (None, n) => Some(("invalid_files".into(), format!("{n} files need your attention before submitting: {names}."))),
+pub fn submit_summary(form: &[Problem], slot_problems: &[Slot], document: Option<DocumentType>) -> Option<(String, Text)> {
+    if let Some(problem) = form.first() {
+        return Some((problem.code().into(), problem.message(document)));
     }
-}
-
-/// `text`, then `separator` if it is not empty, then `next` (`join`
-/// without its generic code in the bundle).
-pub fn joined(mut text: String, separator: &str, next: &str) -> String {
-    if !text.is_empty() {
-        text.push_str(separator);
+    if slot_problems.is_empty() {
+        return None;
     }
-    text.push_str(next);
-    text
-}
-
-/// A file size for people: `512 B`, `34.5 KB`, `10 MB` (one decimal,
-/// dropped when zero). Integer arithmetic only: float formatting would add
-/// kilobytes to the wasm bundle.
-pub fn human_size(bytes: u64) -> String {
-    let (unit, scale) = match bytes {
-        b if b < 1024 => return format!("{b} B"),
-        b if b < 1024 * 1024 => ("KB", 1024),
-        _ => ("MB", 1024 * 1024),
-    };
-    let tenths = (bytes * 10 + scale / 2) / scale;
-    match tenths % 10 {
-        0 => format!("{} {unit}", tenths / 10),
-        d => format!("{}.{d} {unit}", tenths / 10),
-    }
+    let names = Slot::ALL.iter().filter(|s| slot_problems.contains(s)).map(|s| Arg::from(s.label(document))).collect();
+    let count = Arg::Count(slot_problems.len() as u64);
+    Some(("invalid_files".into(), Msg::SummaryFiles.with("count", count).and("names", Arg::List(names))))
 }
 
 /// The longest file name the form shows, in characters.
@@ -230,15 +196,13 @@ pub const MAX_DISPLAY_NAME: usize = 48;
 
 /// A file name made safe to show: control and bidirectional-override
 /// characters removed (so `gpj.exe` can't pose as `exe.jpg`), and long
-/// names shortened in the middle so the extension stays visible. Yew
-/// escapes the text, so markup in names stays inert.
+/// names shortened in the middle so the extension stays visible; empty
+/// when nothing is left. Yew escapes the text, so markup in names stays
+/// inert.
 pub fn display_name(name: &str) -> String {
     let clean: String = name.chars().filter(|c| !c.is_control() && !is_bidi_control(*c)).collect();
     let clean = clean.trim();
     let count = clean.chars().count();
-    if clean.is_empty() {
-        return "(unnamed file)".into();
-    }
     if count <= MAX_DISPLAY_NAME {
         return clean.to_owned();
     }
@@ -313,14 +277,7 @@ mod tests {
         let shown = display_name(&long);
         assert_eq!(shown.chars().count(), MAX_DISPLAY_NAME);
         assert!(shown.ends_with("aaaaaaaa.jpg") && shown.contains('\u{2026}'));
-        assert_eq!(display_name("\u{0007}\n"), "(unnamed file)");
-    }
-
-    #[test]
-    fn sizes_read_naturally() {
-        assert_eq!(human_size(512), "512 B");
-        assert_eq!(human_size(10 << 20), "10 MB");
-        assert_eq!(human_size(1536), "1.5 KB");
+        assert_eq!(display_name("\u{0007}\n"), "");
     }
 
     #[test]
@@ -339,12 +296,17 @@ mod tests {
 
     #[test]
     fn submit_summary_names_the_first_problem() {
+        use crate::core::catalog::{tests::Plain, Catalog};
+        let english = Catalog::default();
         assert_eq!(submit_summary(&[], &[], None), None);
         let (code, text) = submit_summary(&[], &[Slot::Liveness, Slot::IdFile], Some(DocumentType::DriversLicense)).unwrap();
         assert_eq!(code, "invalid_files");
-        assert_eq!(text, "2 files need your attention before submitting: Front of your driver's license, Selfie.");
+        assert_eq!(
+            english.render(&text, &Plain),
+            "2 files need your attention before submitting: Front of your driver's license, Selfie."
+        );
         let (_, text) = submit_summary(&[], &[Slot::IdFileBack], Some(DocumentType::ResidentPermit)).unwrap();
-        assert_eq!(text, "One file needs your attention before submitting: Back of your resident permit.");
+        assert_eq!(english.render(&text, &Plain), "One file needs your attention before submitting: Back of your resident permit.");
         let (code, _) = submit_summary(&[Problem::DocumentTypeRequired], &[Slot::IdFile], None).unwrap();
         assert_eq!(code, Problem::DocumentTypeRequired.code());
     }

@@ -16,6 +16,7 @@ use web_sys::{
     OffscreenCanvasRenderingContext2d, ResizeQuality,
 };
 
+use crate::core::catalog::Msg;
 use crate::core::quality::{
     analysis_size, assess, luma_from_rgba, parse_header, HeaderError, ImageFormat, ReasonCode,
     Report,
@@ -60,19 +61,12 @@ impl ImageError {
     }
 
     /// The message shown to the customer.
-    pub fn message(&self) -> &'static str {
+    pub fn message(&self) -> Msg {
         match self {
-            ImageError::UnsupportedFormat(ImageFormat::Heif) => {
-                "This browser can't read HEIC photos. Choose a JPEG or PNG, or set your camera to \
-                 'Most compatible'."
-            }
-            ImageError::UnsupportedFormat(ImageFormat::Unknown | ImageFormat::Pdf) => {
-                "This file isn't a photo this browser can read. Choose a JPEG or PNG photo."
-            }
-            ImageError::Browser(_) => {
-                "This browser can't check the photo before upload; it will be reviewed after upload."
-            }
-            other => other.reason().map_or("", |r| r.message()),
+            ImageError::UnsupportedFormat(ImageFormat::Heif) => Msg::QualityHeic,
+            ImageError::UnsupportedFormat(ImageFormat::Unknown | ImageFormat::Pdf) => Msg::QualityNotAPhoto,
+            ImageError::Browser(_) => Msg::QualityUnavailable,
+            other => other.reason().map_or(Msg::QualityUnavailable, |r| r.msg()),
         }
     }
 

@@ -39,25 +39,6 @@ pub fn error_text(value: &JsValue) -> String {
         .unwrap_or_else(|| "unknown error".into())
 }
 
-/// A local date and time with its zone, such as `Sat, Nov 28, 2:05 PM UTC`,
-/// in the browser's locale: a customer reading "by 14:05" the next morning,
-/// or in another zone than the reviewer's, still knows when that is.
-pub fn clock(ms: f64) -> String {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct DateTime {
-        weekday: &'static str,
-        month: &'static str,
-        day: &'static str,
-        hour: &'static str,
-        minute: &'static str,
-        time_zone_name: &'static str,
-    }
-    let options = to_js(&DateTime { weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", time_zone_name: "short" });
-    let date = js_sys::Date::new(&JsValue::from_f64(ms));
-    String::from(date.to_locale_string("default", &options))
-}
-
 /// A Rust value as a plain JS value: structs become objects, `None`
 /// becomes `null`, so the result is also what `JSON.stringify` expects.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {

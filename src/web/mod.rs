@@ -9,5 +9,6 @@ pub mod js;
 pub mod prepare;
 pub mod resume;
 pub mod state;
+pub mod texts;
 pub mod token;
 pub mod transport;

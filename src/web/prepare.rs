@@ -6,7 +6,8 @@ use crate::core::options::QualityGate;
 use crate::core::quality::thresholds::JPEG_QUALITY;
 use crate::core::quality::{downscale_target, shrink_again, Verdict};
 use crate::core::sniff::{sniff, SNIFF_LEN};
-use crate::core::validate::{human_size, joined, FileFacts};
+use crate::core::catalog::{Arg, Msg, Text};
+use crate::core::validate::FileFacts;
 use crate::web::image::{check_image_with_thumbnail, downscale_to_jpeg, ImageError};
 use crate::web::state::Notice;
 use wasm_bindgen_futures::JsFuture;
@@ -27,7 +28,7 @@ pub struct PhotoCheck {
     /// A smaller JPEG to upload instead, with its MIME type.
     pub replacement: Option<(Blob, String)>,
     /// A remark for the slot (the downscale).
-    pub note: Option<String>,
+    pub note: Option<Text>,
     /// The verdict's notice.
     pub notice: Option<Notice>,
     /// A thumbnail for the slot's preview, drawn from the check's decode.
@@ -52,7 +53,9 @@ pub async fn check_photo(file: &Blob, max_size: u64, gate: QualityGate) -> Photo
         }
     };
     let notice = (gate != QualityGate::Off && report.verdict != Verdict::Accept).then(|| {
-        let text = report.reasons.iter().fold(String::new(), |text, r| joined(text, " ", r.code.message()));
+        let mut advice = report.reasons.iter().rev().map(|r| Text::from(r.code.msg()));
+        let last = advice.next().unwrap_or_else(|| Msg::QualityUnreadable.into());
+        let text = advice.fold(last, |rest, first| Msg::Sentences.with("first", first).and("second", rest));
         let code = report.reasons.first().map(|r| r.code.code()).unwrap_or("quality");
         let blocking = report.verdict == Verdict::Reject && gate == QualityGate::Block;
         Notice { code: code.into(), text, blocking }
@@ -64,12 +67,10 @@ pub async fn check_photo(file: &Blob, max_size: u64, gate: QualityGate) -> Photo
     for _ in 0..MAX_ENCODES {
         match downscale_to_jpeg(file, w, h, JPEG_QUALITY).await {
             Ok(smaller) if (smaller.size() as u64) <= max_size => {
-                let note = format!(
-                    "Resized from {}\u{00d7}{} to {w}\u{00d7}{h} ({}) for upload.",
-                    report.width,
-                    report.height,
-                    human_size(smaller.size() as u64)
-                );
+                let note = Msg::NoteResized
+                    .with("from", format!("{}\u{00d7}{}", report.width, report.height))
+                    .and("to", format!("{w}\u{00d7}{h}"))
+                    .and("size", Arg::Bytes(smaller.size() as u64));
                 return PhotoCheck { replacement: Some((smaller, "image/jpeg".into())), note: Some(note), notice, preview };
             }
             Ok(too_big) => (w, h) = shrink_again(w, h, too_big.size() as u64, max_size),
@@ -79,9 +80,6 @@ pub async fn check_photo(file: &Blob, max_size: u64, gate: QualityGate) -> Photo
     if size <= max_size {
         return PhotoCheck { replacement: None, note: None, notice, preview };
     }
-    let notice = Notice::error(
-        "file_too_large",
-        format!("This photo is {} and couldn't be made smaller than {} here. Take it again at a lower resolution.", human_size(size), human_size(max_size)),
-    );
+    let notice = Notice::error("file_too_large", Msg::ProblemPhotoTooLarge.with("size", Arg::Bytes(size)).and("max", Arg::Bytes(max_size)));
     PhotoCheck { replacement: None, note: None, notice: Some(notice), preview }
 }

@@ -2,7 +2,8 @@
 //! [`Action`], and a late update for a replaced file is ignored because
 //! it carries the old [`SelectionId`].
 
-use crate::core::outcome::{refused_file_text, retrying_text, SETTLING_TEXT};
+use crate::core::catalog::{Arg, Msg, Text};
+use crate::core::outcome::{refused_file_text, retrying_text};
 use crate::core::plan::{Known, Outcome, SelectionId};
 use crate::core::resume::{ResumeRecord, SavedFile};
 use crate::core::rules::{DocumentType, Slot};
@@ -21,20 +22,20 @@ use yew::Reducible;
 pub struct Notice {
     /// Stable code.
     pub code: String,
-    /// What the customer reads.
-    pub text: String,
+    /// What the customer reads (put into words when shown).
+    pub text: Text,
     /// Whether it blocks submission (an error) or only warns.
     pub blocking: bool,
 }
 
 impl Notice {
     /// A blocking error.
-    pub fn error(code: &str, text: impl Into<String>) -> Notice {
+    pub fn error(code: &str, text: impl Into<Text>) -> Notice {
         Notice { code: code.into(), text: text.into(), blocking: true }
     }
 
     /// A warning that lets the customer continue.
-    pub fn warning(code: &str, text: impl Into<String>) -> Notice {
+    pub fn warning(code: &str, text: impl Into<Text>) -> Notice {
         Notice { code: code.into(), text: text.into(), blocking: false }
     }
 }
@@ -51,7 +52,7 @@ pub struct Chosen {
     /// MIME type to declare.
     pub content_type: String,
     /// A remark shown under the name (for example a downscale).
-    pub note: Option<String>,
+    pub note: Option<Text>,
     /// A small image to show: a thumbnail drawn from the quality gate's
     /// decode, or the photo itself when no check ran. `None` for PDFs,
     /// videos and files that can't be shown.
@@ -157,7 +158,7 @@ pub struct FormState {
     pub before: Option<CustomerStatus>,
     /// The last few announcements for the live region, numbered so that a
     /// repeated text is still a new announcement.
-    pub live: Vec<(u32, String)>,
+    pub live: Vec<(u32, Text)>,
 }
 
 impl FormState {
@@ -179,7 +180,7 @@ impl FormState {
 
     /// Queues `text` for screen readers (the polite live region keeps the
     /// last five, so the updates reduced before one render are all read).
-    pub fn announce(&mut self, text: impl Into<String>) {
+    pub fn announce(&mut self, text: impl Into<Text>) {
         let next = self.live.last().map_or(1, |(n, _)| n + 1);
         self.live.push((next, text.into()));
         if self.live.len() > 5 {
@@ -187,9 +188,8 @@ impl FormState {
         }
     }
 
-    fn announce_slot(&mut self, slot: Slot, what: &str) {
-        let text = format!("{}: {what}", slot.label(self.document));
-        self.announce(text);
+    fn announce_slot(&mut self, slot: Slot, what: impl Into<Arg>) {
+        self.announce(Msg::LiveSlot.with("file", slot.label(self.document)).and("state", what));
     }
 
     /// Restores the files a reloaded page had already uploaded. They have
@@ -209,17 +209,14 @@ impl FormState {
                 facts,
                 upload: Blob::new().unwrap_throw(),
                 content_type: String::new(),
-                note: Some("Uploaded earlier: no need to choose it again.".into()),
+                note: Some(Msg::NoteUploadedEarlier.into()),
                 preview: None,
             };
             self.known.push((selection, Known { file_id: file.file_id, accepted: file.accepted }));
             *self.slot_mut(slot) = SlotState { chosen: Some(chosen), phase: SlotPhase::Uploaded, notice: None, attempt_notice: None };
         }
         if !self.known.is_empty() {
-            self.message = Some(Notice::warning(
-                "resumed",
-                "Welcome back: the files you already uploaded are kept. Add any that are missing and submit.",
-            ));
+            self.message = Some(Notice::warning("resumed", Msg::FormWelcomeBack));
         }
         self
     }
@@ -315,7 +312,7 @@ pub enum Action {
         /// The blob to upload instead (downscaled), with its MIME type.
         replacement: Option<(Blob, String)>,
         /// A remark for the slot.
-        note: Option<String>,
+        note: Option<Text>,
         /// The verdict's notice, if any.
         notice: Option<Notice>,
         /// The thumbnail drawn from the check's decode.
@@ -378,7 +375,7 @@ impl Reducible for FormState {
                     return self;
                 }
                 if let Some(notice) = &notice {
-                    next.announce_slot(slot, &notice.text);
+                    next.announce_slot(slot, notice.text.clone());
                 }
                 let state = next.slot_mut(slot);
                 state.phase = if checking { SlotPhase::Checking } else { SlotPhase::Ready };
@@ -393,7 +390,7 @@ impl Reducible for FormState {
                     return self;
                 }
                 if let Some(notice) = &notice {
-                    next.announce_slot(slot, &notice.text);
+                    next.announce_slot(slot, notice.text.clone());
                 }
                 let state = next.slot_mut(slot);
                 state.phase = SlotPhase::Ready;
@@ -421,7 +418,7 @@ impl Reducible for FormState {
                 next.stage = Stage::Submitting;
                 next.message = None;
                 clear_attempt_notices(&mut next);
-                next.announce("Uploading your documents\u{2026}");
+                next.announce(Msg::LiveUploading);
             }
             Action::Flow(update) => return reduce_flow(self, next, update),
             Action::StatusBefore(status) => next.before = Some(status),
@@ -434,10 +431,7 @@ impl Reducible for FormState {
             }
             Action::Interrupted => {
                 next.stage = Stage::Editing;
-                let notice = Notice::warning(
-                    "upload_interrupted",
-                    "A file changed, so the upload stopped and nothing was sent for verification. Check your files and submit again.",
-                );
+                let notice = Notice::warning("upload_interrupted", Msg::FormInterrupted);
                 next.announce(notice.text.clone());
                 next.message = Some(notice);
                 reset_progress(&mut next);
@@ -459,7 +453,7 @@ impl Reducible for FormState {
                 }
                 let live = std::mem::take(&mut next.live);
                 next = FormState { live, ..FormState::new(Stage::Editing, key_prefix) };
-                next.announce("Start again: choose your document type and new photos.");
+                next.announce(Msg::LiveRestart);
             }
         }
         Rc::new(next)
@@ -504,9 +498,9 @@ fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> R
                 state.attempt_notice = None;
             }
             match was {
-                SlotPhase::Uploading(before) if before < 50 && percent >= 50 => next.announce_slot(slot, "halfway"),
+                SlotPhase::Uploading(before) if before < 50 && percent >= 50 => next.announce_slot(slot, Msg::LiveHalfway),
                 SlotPhase::Uploading(_) => {}
-                _ => next.announce_slot(slot, "uploading"),
+                _ => next.announce_slot(slot, Msg::LiveFileUploading),
             }
         }
         FlowUpdate::Uploaded { slot, selection, file_id } => {
@@ -516,7 +510,7 @@ fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> R
             let state = next.slot_mut(slot);
             state.phase = SlotPhase::Uploaded;
             state.attempt_notice = None;
-            next.announce_slot(slot, "uploaded");
+            next.announce_slot(slot, Msg::LiveFileUploaded);
             next.remember(selection, Known { file_id, accepted: false });
         }
         FlowUpdate::Retrying { slot: Some(slot), failure } => {
@@ -524,7 +518,7 @@ fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> R
         }
         FlowUpdate::Retrying { slot: None, failure } => next.message = Some(Notice::warning("retrying", retrying_text(&failure))),
         FlowUpdate::FinalSent => next.final_sent = true,
-        FlowUpdate::Settling => next.message = Some(Notice::warning("settling", SETTLING_TEXT)),
+        FlowUpdate::Settling => next.message = Some(Notice::warning("settling", Msg::FormSettling)),
         FlowUpdate::Finished { outcome, known, refused } => {
             for (slot, selection, file) in known {
                 if next.is_current(slot, selection) {
@@ -552,7 +546,7 @@ fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> R
             match outcome {
                 Outcome::Completed | Outcome::Confirmed => {
                     next.stage = Stage::Submitted;
-                    next.announce("Your documents were submitted for verification.");
+                    next.announce(Msg::LiveSubmitted);
                 }
                 Outcome::Unconfirmed { .. } => {
                     next.stage = Stage::Unconfirmed;

@@ -31,7 +31,12 @@ const options: KycUploadOptions = {
   requireProofOfAddress: true,
   requireLiveness: false,
   maxFileSize: 10 * 1024 * 1024,
-  locale: "en-GB",
+  locale: "es-MX",
+  messages: {
+    "submit.button": "Send my documents",
+    es: { "submit.button": "Enviar mis documentos", "summary.files.many": "{count} archivos: {names}." },
+    "pt-PT": { "slot.selfie": "Selfie" },
+  },
   qualityGate: "warn",
   pollStatus: true,
   pollIntervalMs: 30_000,

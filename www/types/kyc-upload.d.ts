@@ -15,8 +15,153 @@ export type CustomerType = "individual" | "business";
 /** What a photo the quality gate rejects does. */
 export type QualityGate = "block" | "warn" | "off";
 
-/** UI language: only English ships today (`"en"` or an `en-` tag). */
-export type Locale = "en" | `en-${string}`;
+/**
+ * The customer's language, a BCP 47 tag. These ship; any other tag gets the
+ * closest of them (`"es-MX"` gets `"es"`, `"pt-PT"` gets `"pt-BR"`) or
+ * English, never an error.
+ */
+export type ShippedLocale = "en" | "es" | "fr" | "de" | "it" | "pt-BR" | "pl" | "ar" | "ja";
+export type Locale = ShippedLocale | (string & {});
+
+/** The id of a text the customer sees (`messages` overrides any of them). The list is checked against the catalog (src/core/catalog.rs) by tests/catalog_locales.rs. */
+export type MessageId =
+  | "doc.label"
+  | "doc.placeholder"
+  | "doc.hint"
+  | "doc.passport"
+  | "doc.drivers_license"
+  | "doc.resident_permit"
+  | "slot.passport_page"
+  | "slot.license_front"
+  | "slot.permit_front"
+  | "slot.document_front"
+  | "slot.license_back"
+  | "slot.permit_back"
+  | "slot.document_back"
+  | "slot.proof_of_address"
+  | "slot.selfie"
+  | "hint.passport"
+  | "hint.card"
+  | "hint.proof_of_address"
+  | "hint.selfie"
+  | "slot.required"
+  | "slot.optional"
+  | "choose.photo"
+  | "choose.photo_or_pdf"
+  | "choose.photo_or_video"
+  | "choose.replace"
+  | "choose.drop"
+  | "file.remove"
+  | "file.meta"
+  | "file.unnamed"
+  | "icon.pdf"
+  | "icon.video"
+  | "icon.file"
+  | "state.ready"
+  | "state.checking"
+  | "state.uploading"
+  | "state.uploaded"
+  | "state.attention"
+  | "note.resized"
+  | "note.uploaded_earlier"
+  | "problem.empty_file"
+  | "problem.file_too_large"
+  | "problem.photo_too_large"
+  | "problem.unsupported_file_type"
+  | "problem.not_allowed_document"
+  | "problem.not_allowed_proof"
+  | "problem.not_allowed_selfie"
+  | "problem.duplicate"
+  | "required.passport"
+  | "required.license_front"
+  | "required.permit_front"
+  | "required.document"
+  | "required.license_back"
+  | "required.permit_back"
+  | "required.proof_of_address"
+  | "required.selfie"
+  | "problem.document_type_required"
+  | "problem.national_id"
+  | "list.separator"
+  | "join.sentences"
+  | "quality.too_small"
+  | "quality.blurry"
+  | "quality.too_dark"
+  | "quality.overexposed"
+  | "quality.glare"
+  | "quality.unreadable"
+  | "quality.heic"
+  | "quality.not_a_photo"
+  | "quality.empty_file"
+  | "quality.unavailable"
+  | "submit.button"
+  | "submit.busy"
+  | "submit.check_again"
+  | "form.checking"
+  | "form.welcome_back"
+  | "form.interrupted"
+  | "form.not_submitted"
+  | "form.load_failed"
+  | "form.settling"
+  | "refusal.title"
+  | "business.title"
+  | "business.text"
+  | "business.link"
+  | "outcome.not_started"
+  | "outcome.unconfirmed"
+  | "outcome.stopped"
+  | "outcome.stopped_file"
+  | "outcome.file_notice"
+  | "outcome.file_refused"
+  | "outcome.retrying"
+  | "reason.busy"
+  | "reason.server_error"
+  | "reason.timeout"
+  | "reason.stalled"
+  | "reason.token"
+  | "reason.connection"
+  | "reason.link_expired"
+  | "reason.unauthorized"
+  | "reason.refused"
+  | "reason.http"
+  | "reason.unexpected"
+  | "reason.given"
+  | "status.not_started.title"
+  | "status.not_started.text"
+  | "status.pending.title"
+  | "status.pending.text"
+  | "status.long.text"
+  | "status.overdue.title"
+  | "status.overdue.text"
+  | "status.verified.title"
+  | "status.verified.text"
+  | "status.rejected.title"
+  | "status.rejected.text"
+  | "status.rejected.reason"
+  | "status.support"
+  | "status.continue"
+  | "status.restart"
+  | "live.uploading"
+  | "live.submitted"
+  | "live.restart"
+  | "live.slot"
+  | "live.file_uploading"
+  | "live.halfway"
+  | "live.file_uploaded"
+  | `summary.files.${PluralCategory}`;
+
+/** A CLDR plural category: plural messages have one id per category (`summary.files.one`, `summary.files.few`, ...). */
+export type PluralCategory = "zero" | "one" | "two" | "few" | "many" | "other";
+
+/** Texts by message id, with placeholders such as `{file}` kept as they are. */
+export type MessageTexts = Partial<Record<MessageId, string>>;
+
+/**
+ * The `messages` option: texts for every locale by message id, and/or texts
+ * for one locale under its tag (`{ es: { "submit.button": "Enviar" } }`).
+ * Any subset; the rest comes from the widget's catalog.
+ */
+export type Messages = MessageTexts & Partial<Record<ShippedLocale, MessageTexts>> & { [tag: `${string}-${string}`]: MessageTexts | undefined };
 
 /** What `getToken` may return: a bare token (reused for 60 s) or a token with its lifetime. */
 export interface TokenResponse {
@@ -145,8 +290,10 @@ export interface KycUploadOptions {
   requireLiveness?: boolean;
   /** Bytes, 1 to 100 MiB; default 10 MiB. Larger photos are downscaled, other files refused. */
   maxFileSize?: number;
-  /** Default `"en"`. */
+  /** Default: the first of `navigator.languages` a shipped locale serves, else English. */
   locale?: Locale;
+  /** Your own texts over the widget's, for any locale. */
+  messages?: Messages;
   /** Default `"block"`. */
   qualityGate?: QualityGate;
   /** Poll `GET /customers/{id}` while pending. Default `false`. */
@@ -270,8 +417,9 @@ export interface KycUploadElementEventMap {
  * `<kyc-upload api-base="..." customer-id="...">`. Attributes carry the plain
  * options (`api-base`, `customer-id`, `customer-type`, `require-proof-of-address`,
  * `require-liveness`, `max-file-size`, `quality-gate`, `poll-status`,
- * `poll-interval-ms`, `stall-timeout-ms`, `kyb-url`, `support-url`); the functions are properties. It
- * mounts once connected with `getToken` set.
+ * `poll-interval-ms`, `stall-timeout-ms`, `kyb-url`, `support-url`, `locale`); the functions and
+ * `messages` are properties. It mounts once connected with `getToken` set; changing `locale` switches
+ * the language in place, keeping chosen files and uploads in flight.
  */
 export interface KycUploadElement extends HTMLElement {
   getToken: GetToken | undefined;
@@ -281,6 +429,8 @@ export interface KycUploadElement extends HTMLElement {
   onStatusChange?: ((this: KycUploadElement, detail: KycStatusDetail) => void) | null;
   /** Shows "Continue" on the verified panel while set. */
   onContinue?: ((this: KycUploadElement, detail: Record<string, never>) => void) | null;
+  /** As the `messages` option; setting it updates the widget in place. */
+  messages?: Messages;
   /** As `WidgetHandle.setStatus`; throws when not mounted yet. */
   setStatus(status: VerificationStatus, reason?: string | null): void;
   addEventListener<K extends keyof KycUploadElementEventMap>(

@@ -15,6 +15,7 @@ pub use header::{parse_header, HeaderError, ImageFormat, ImageHeader};
 pub use metrics::Metrics;
 pub use thresholds::{ANALYSIS_LONG_SIDE, JPEG_QUALITY, MAX_LONG_SIDE};
 
+use crate::core::catalog::Msg;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use thresholds as t;
@@ -79,36 +80,23 @@ impl ReasonCode {
         }
     }
 
-    /// The instruction shown to the customer.
-    pub fn message(&self) -> &'static str {
+    /// The instruction shown to the customer, in the catalog.
+    pub fn msg(&self) -> Msg {
         match self {
-            ReasonCode::TooSmall => {
-                "The photo is too small to read: retake it with the document filling the frame, \
-                 or choose the original photo rather than a screenshot"
-            }
-            ReasonCode::Blurry => {
-                "The photo is blurry: hold the phone steady, let it focus, and retake it"
-            }
-            ReasonCode::TooDark => {
-                "The photo is too dark: move somewhere brighter or turn on a light, and retake it"
-            }
-            ReasonCode::Overexposed => {
-                "The photo is washed out: avoid direct light and the flash, and retake it"
-            }
-            ReasonCode::Glare => {
-                "Light is reflecting off the document: tilt it or move away from the lamp or window \
-                 so no bright spot covers it, and retake it"
-            }
-            ReasonCode::Unreadable => {
-                "This file can't be opened as a photo; it may be damaged or incomplete. \
-                 Choose it again or retake the photo"
-            }
-            ReasonCode::UnsupportedFormat => {
-                "This browser can't read this kind of file (for example HEIC photos). Choose a JPEG \
-                 or PNG, or set your camera to 'Most compatible'"
-            }
-            ReasonCode::EmptyFile => "This file is empty: choose the photo again",
+            ReasonCode::TooSmall => Msg::QualityTooSmall,
+            ReasonCode::Blurry => Msg::QualityBlurry,
+            ReasonCode::TooDark => Msg::QualityTooDark,
+            ReasonCode::Overexposed => Msg::QualityOverexposed,
+            ReasonCode::Glare => Msg::QualityGlare,
+            ReasonCode::Unreadable => Msg::QualityUnreadable,
+            ReasonCode::UnsupportedFormat => Msg::QualityNotAPhoto,
+            ReasonCode::EmptyFile => Msg::QualityEmpty,
         }
+    }
+
+    /// The instruction in English (the `checkImage` report's `message`).
+    pub fn message(&self) -> &'static str {
+        self.msg().english()
     }
 }
 

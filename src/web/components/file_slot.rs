@@ -7,8 +7,11 @@
 
 use crate::core::rules::{DocumentType, Slot};
 use crate::core::sniff::{accept_attribute, capture_attribute, FileKind};
-use crate::core::validate::{display_name, human_size};
+use crate::core::catalog::{Arg, Msg};
+use crate::core::validate::display_name;
 use crate::web::state::{SlotPhase, SlotState};
+use crate::web::texts::Texts;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{ClipboardEvent, DataTransfer, File, HtmlInputElement, Url};
 use yew::prelude::*;
@@ -33,6 +36,8 @@ pub struct FileSlotProps {
     pub on_choose: Callback<(Slot, File)>,
     /// The remove button was pressed.
     pub on_remove: Callback<Slot>,
+    /// The customer's language.
+    pub texts: Rc<Texts>,
 }
 
 /// The first file of a drop or a paste.
@@ -199,13 +204,14 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
         let on_remove = props.on_remove.clone();
         Callback::from(move |_: MouseEvent| on_remove.emit(slot))
     };
-    let label = slot.label(props.document);
-    let status_text = match state.phase {
-        SlotPhase::Checking => "Checking the photo\u{2026}".to_string(),
-        SlotPhase::Uploading(p) => format!("Uploading\u{2026} {p}%"),
-        SlotPhase::Uploaded => "Uploaded".to_string(),
-        SlotPhase::Ready if state.shown_notice().is_some_and(|n| n.blocking) => "Needs attention".to_string(),
-        _ => "Ready".to_string(),
+    let texts = &props.texts;
+    let label = texts.get(slot.label(props.document));
+    let status = match state.phase {
+        SlotPhase::Checking => Msg::StateChecking.into(),
+        SlotPhase::Uploading(p) => Msg::StateUploading.with("percent", Arg::Percent(p)),
+        SlotPhase::Uploaded => Msg::StateUploaded.into(),
+        SlotPhase::Ready if state.shown_notice().is_some_and(|n| n.blocking) => Msg::StateAttention.into(),
+        _ => Msg::StateReady.into(),
     };
     let percent = match state.phase {
         SlotPhase::Uploading(p) => Some(p),
@@ -220,41 +226,42 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
     };
     let described = ids.described[usize::from(chosen.is_some()) + 2 * usize::from(notice.is_some())];
     let action = match (chosen, slot) {
-        (Some(_), _) => "Replace file",
-        (None, Slot::ProofOfAddress) => "Choose a photo or PDF",
-        (None, Slot::Liveness) => "Choose a photo or video",
-        (None, _) => "Choose a photo",
+        (Some(_), _) => Msg::ChooseReplace,
+        (None, Slot::ProofOfAddress) => Msg::ChoosePhotoOrPdf,
+        (None, Slot::Liveness) => Msg::ChoosePhotoOrVideo,
+        (None, _) => Msg::ChoosePhoto,
     };
     let kind_icon = |kind: Option<FileKind>| match kind {
-        Some(FileKind::Pdf) => "PDF",
-        Some(FileKind::Mp4 | FileKind::Webm) => "Video",
-        _ => "File",
+        Some(FileKind::Pdf) => Msg::IconPdf,
+        Some(FileKind::Mp4 | FileKind::Webm) => Msg::IconVideo,
+        _ => Msg::IconFile,
     };
+    let file_name = |name: &str| Some(display_name(name)).filter(|n| !n.is_empty()).unwrap_or_else(|| texts.get(Msg::FileUnnamed));
     html! {
         <div class="kyc-slot" data-slot={field} data-state={state_name(state)}
              {ondragover} {ondragleave} {ondrop} {onpaste}>
             <div class="kyc-slot-head">
-                <span class="kyc-label" id={ids.label}>{ label }</span>
-                <span class="kyc-tag">{ if props.required { "Required" } else { "Optional" } }</span>
+                <span class="kyc-label" id={ids.label}>{ label.clone() }</span>
+                <span class="kyc-tag">{ texts.get(if props.required { Msg::SlotRequired } else { Msg::SlotOptional }) }</span>
             </div>
-            <p class="kyc-hint" id={ids.hint}>{ slot.instruction(props.document) }</p>
+            <p class="kyc-hint" id={ids.hint}>{ texts.get(slot.instruction(props.document)) }</p>
             if let Some(chosen) = chosen {
                 <div class="kyc-file">
                     if let Some(ObjectUrl(src)) = preview.as_ref() {
-                        <img class="kyc-thumb" data-testid={ids.test_preview} src={src.clone()} alt={label} />
+                        <img class="kyc-thumb" data-testid={ids.test_preview} src={src.clone()} alt={label.clone()} />
                     } else {
-                        <span class="kyc-thumb kyc-icon" aria-hidden="true">{ kind_icon(chosen.facts.kind) }</span>
+                        <span class="kyc-thumb kyc-icon" aria-hidden="true">{ texts.get(kind_icon(chosen.facts.kind)) }</span>
                     }
                     <div class="kyc-file-info" id={ids.file}>
-                        <span class="kyc-file-name">{ display_name(&chosen.facts.name) }</span>
-                        <span class="kyc-file-meta">{ human_size(chosen.facts.size) }{ " \u{b7} " }{ status_text }</span>
+                        <bdi class="kyc-file-name">{ file_name(&chosen.facts.name) }</bdi>
+                        <span class="kyc-file-meta">{ texts.render(&Msg::FileMeta.with("size", Arg::Bytes(chosen.facts.size)).and("state", status)) }</span>
                         if let Some(note) = &chosen.note {
-                            <span class="kyc-note">{ note }</span>
+                            <span class="kyc-note">{ texts.render(note) }</span>
                         }
                     </div>
                     <button type="button" class="kyc-remove" id={ids.remove} data-testid={ids.test_remove} aria-labelledby={ids.remove_named}
                             disabled={props.disabled || props.locked} onclick={onremove}>
-                        { "Remove" }
+                        { texts.get(Msg::FileRemove) }
                     </button>
                 </div>
             }
@@ -286,11 +293,11 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
                 {onchange}
             />
             <label for={ids.input} class="kyc-choose" aria-hidden="true">
-                { action }
-                <span class="kyc-drop-hint">{ " or drop it here" }</span>
+                { texts.get(action) }
+                <span class="kyc-drop-hint">{ " " }{ texts.get(Msg::ChooseDrop) }</span>
             </label>
             <p id={ids.error} class={notice_class} data-testid={ids.test_error}>
-                { notice.map(|n| n.text.clone()).unwrap_or_default() }
+                { notice.map(|n| texts.render(&n.text)).unwrap_or_default() }
             </p>
         </div>
     }

@@ -3,6 +3,7 @@
 //! everything before any request, refuses business customers, and starts
 //! a [`Flow`] on submit.
 
+use crate::core::catalog::Msg;
 use crate::core::options::Options;
 use crate::core::outcome::{outcome_message, stopped_file_text};
 use crate::core::plan::{Outcome, SelectionId};
@@ -20,6 +21,7 @@ use crate::web::js::{now_ms, sleep, uuid};
 use crate::web::prepare::{check_photo, file_facts};
 use crate::web::resume;
 use crate::web::state::{Action, Chosen, FormState, Notice, SlotPhase, Stage};
+use crate::web::texts::{chosen_locale, load as load_locale, loaded, Texts};
 use crate::web::token::{TokenSource, Tokens};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
@@ -102,11 +104,43 @@ fn focus_later(focus: &FocusRequest, selector: &'static str) {
     *focus.borrow_mut() = Some(selector);
 }
 
+/// The texts of the current render, for the work that outlives it (a
+/// submission, the customer read): an error reported later is in the
+/// language shown then.
+type SharedTexts = Rc<RefCell<Rc<Texts>>>;
+
 fn business_notice() -> Notice {
-    Notice::error(
-        "business_customer",
-        "This upload is for individual customers. Business customers are verified through the KYB (Know Your Business) flow: please use that instead.",
-    )
+    Notice::error("business_customer", Msg::BusinessText)
+}
+
+/// The language shown: the chosen locale's texts once its file is loaded
+/// (at once when this page loaded it before), English until then or if it
+/// cannot be loaded; the host's `messages` over either.
+#[hook]
+fn use_texts(options: &Rc<Options>) -> Rc<Texts> {
+    let locale = chosen_locale(options.locale.as_deref());
+    let shown = use_state(|| loaded(locale).map_or(("en", Rc::default()), |catalog| (locale, catalog)));
+    let wanted = use_mut_ref(|| locale);
+    *wanted.borrow_mut() = locale;
+    {
+        let shown = shown.clone();
+        use_effect_with(locale, move |locale| {
+            let locale = *locale;
+            if shown.0 != locale {
+                spawn_local(async move {
+                    let catalog = load_locale(locale).await;
+                    // A later switch wins over a slower earlier load.
+                    if *wanted.borrow() == locale {
+                        shown.set(catalog.map_or(("en", Rc::default()), |catalog| (locale, catalog)));
+                    }
+                });
+            }
+        });
+    }
+    let (locale, catalog) = (*shown).clone();
+    use_memo((locale, Rc::as_ptr(&catalog) as usize, options.clone()), move |(locale, _, options)| {
+        Texts::new(locale, &catalog, &options.overrides_for(locale))
+    })
 }
 
 /// The KYC document upload widget.
@@ -117,6 +151,9 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         Some(CustomerType::Business) => Stage::Refused,
         None => Stage::Loading,
     };
+    let texts = use_texts(&props.options);
+    let shared_texts: SharedTexts = use_mut_ref(|| texts.clone());
+    *shared_texts.borrow_mut() = texts.clone();
     let customer_id = props.options.customer_id.clone();
     let state = use_reducer(move || {
         let mut s = FormState::new(initial.clone(), uuid());
@@ -128,7 +165,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                 // The last visit sent id_file without learning the outcome:
                 // read it before anything else.
                 s.stage = Stage::Loading;
-                s.message = Some(Notice::warning("settling", crate::core::outcome::SETTLING_TEXT));
+                s.message = Some(Notice::warning("settling", Msg::FormSettling));
             }
         }
         s
@@ -178,13 +215,13 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     {
         let (api, props_now) = ((*api).clone(), props.clone());
         let settle = state.final_sent && state.stage == Stage::Loading;
-        let load = LoadCustomer { dispatch: state.dispatcher(), settle, state: state.clone() };
+        let load = LoadCustomer { dispatch: state.dispatcher(), settle, state: state.clone(), texts: shared_texts.clone() };
         use_effect_with(props.options.customer_type, move |customer_type| {
             match customer_type {
                 Some(CustomerType::Business) => {
                     // Also when the host switches a running widget to business.
                     load.dispatch.dispatch(Action::Refuse(business_notice()));
-                    props_now.on_error.emit(error_of(&business_notice(), None));
+                    props_now.on_error.emit(error_of(&load.texts, &business_notice(), None));
                 }
                 Some(CustomerType::Individual) if !load.settle => {}
                 _ => spawn_local(load_customer(api, load, props_now)),
@@ -350,19 +387,19 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     let checking = Slot::ALL.iter().any(|s| state.slot(*s).phase == SlotPhase::Checking);
     {
         let (state, flow, props, queued, focus) = (state.clone(), flow.clone(), props.clone(), queued.clone(), focus.clone());
-        let api = (*api).clone();
+        let (api, texts) = ((*api).clone(), shared_texts.clone());
         use_effect_with(checking, move |checking| {
             if !*checking && queued.replace(false) {
-                submit(&state, &flow, &api, &props, &queued, &focus);
+                submit(&state, &flow, &api, &props, &queued, &focus, &texts);
             }
         });
     }
     let on_submit = {
         let (state, flow, props, queued, focus) = (state.clone(), flow.clone(), props.clone(), queued.clone(), focus.clone());
-        let api = (*api).clone();
+        let (api, texts) = ((*api).clone(), shared_texts.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            submit(&state, &flow, &api, &props, &queued, &focus);
+            submit(&state, &flow, &api, &props, &queued, &focus, &texts);
         })
     };
 
@@ -378,30 +415,31 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     };
     let message = html! {
         <p id="kyc-message" class={message_class} data-testid="message">
-            { state.message.as_ref().map(|m| m.text.clone()).unwrap_or_default() }
+            { state.message.as_ref().map(|m| texts.render(&m.text)).unwrap_or_default() }
         </p>
     };
     // A document-type problem sits under the select it is about.
     let doc_problem = state.message.as_ref().is_some_and(|m| m.code.starts_with("document_type_"));
     let business = state.message.as_ref().is_some_and(|m| m.code == "business_customer");
     html! {
-        <div class="kyc-upload" data-stage={state.stage.as_str()} ref={root} ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
+        <div class="kyc-upload" lang={texts.locale} dir={texts.direction()} data-stage={state.stage.as_str()} ref={root}
+             ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
             <div class="kyc-sr" data-testid="live" role="status" aria-live="polite">
-                { for state.live.iter().map(|(n, text)| html! { <p key={*n}>{ text.clone() }</p> }) }
+                { for state.live.iter().map(|(n, text)| html! { <p key={*n}>{ texts.render(text) }</p> }) }
             </div>
             if show_form {
                 <form class="kyc-form" novalidate=true onsubmit={on_submit}>
                     <div class="kyc-field">
-                        <label for="kyc-doc-type" class="kyc-label">{ "Identity document" }</label>
+                        <label for="kyc-doc-type" class="kyc-label">{ texts.get(Msg::DocLabel) }</label>
                         <select id="kyc-doc-type" class="kyc-select" data-testid="doc-type" disabled={locked || unconfirmed} onchange={on_document}
                                 aria-required="true" aria-invalid={doc_problem.to_string()}
                                 aria-describedby={if doc_problem { "kyc-doc-hint kyc-message" } else { "kyc-doc-hint" }}>
-                            <option value="" selected={document.is_none()}>{ "Choose a document\u{2026}" }</option>
+                            <option value="" selected={document.is_none()}>{ texts.get(Msg::DocPlaceholder) }</option>
                             { for DocumentType::ALL.iter().map(|d| html! {
-                                <option value={d.as_str()} selected={document == Some(*d)}>{ d.label() }</option>
+                                <option value={d.as_str()} selected={document == Some(*d)}>{ texts.get(d.label()) }</option>
                             }) }
                         </select>
-                        <p class="kyc-hint" id="kyc-doc-hint">{ "Passport, driver's license or resident permit. National ID cards are not accepted." }</p>
+                        <p class="kyc-hint" id="kyc-doc-hint">{ texts.get(Msg::DocHint) }</p>
                         if doc_problem { { message.clone() } }
                     </div>
                     // In their own element: a keyed list among unkeyed
@@ -419,6 +457,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                             locked={busy}
                             on_choose={on_choose.clone()}
                             on_remove={on_remove.clone()}
+                            texts={texts.clone()}
                         />
                     }) }
                     </div>
@@ -427,18 +466,18 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                     // `submit` ignores a click while a submission runs.
                     <button type="submit" class="kyc-submit" data-testid="submit" disabled={locked && !busy}
                             aria-disabled={busy.to_string()} aria-busy={busy.to_string()}>
-                        { if busy { "Uploading\u{2026}" } else if unconfirmed { "Check again" } else { "Submit documents" } }
+                        { texts.get(if busy { Msg::SubmitBusy } else if unconfirmed { Msg::SubmitCheckAgain } else { Msg::SubmitButton }) }
                     </button>
                 </form>
             }
             if state.stage == Stage::Refused {
                 <section class="kyc-panel kyc-refusal" aria-labelledby="kyc-refusal-title">
                     <h3 class="kyc-panel-title" id="kyc-refusal-title">
-                        { if business { "Business accounts are verified differently" } else { "We can't continue here" } }
+                        { texts.get(if business { Msg::BusinessTitle } else { Msg::RefusalTitle }) }
                     </h3>
                     { message.clone() }
                     if let Some(url) = props.options.kyb_url.clone().filter(|_| business) {
-                        <a class="kyc-button" data-testid="kyb-link" href={url}>{ "Go to business verification" }</a>
+                        <a class="kyc-button" data-testid="kyb-link" href={url}>{ texts.get(Msg::BusinessLink) }</a>
                     }
                 </section>
             } else if !doc_problem {
@@ -450,6 +489,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                     support_url: props.options.support_url.as_deref(),
                     on_continue: props.on_continue.as_ref(),
                     on_restart,
+                    texts: &texts,
                 }) }
             }
         </div>
@@ -463,6 +503,8 @@ struct LoadCustomer {
     state: UseReducerHandle<FormState>,
     /// Whether the read must settle an `id_file` request left unanswered.
     settle: bool,
+    /// The language shown.
+    texts: SharedTexts,
 }
 
 /// Reads the customer (retrying transient failures as the core policy
@@ -470,7 +512,7 @@ struct LoadCustomer {
 /// verification already under way, and settles the last visit's
 /// unanswered `id_file` request.
 async fn load_customer(api: Rc<Api>, load: LoadCustomer, props: KycUploadProps) {
-    let LoadCustomer { dispatch, state, settle } = load;
+    let LoadCustomer { dispatch, state, settle, texts } = load;
     let policy = RetryPolicy::default();
     let mut attempt = 0;
     let customer = loop {
@@ -484,13 +526,10 @@ async fn load_customer(api: Rc<Api>, load: LoadCustomer, props: KycUploadProps) 
                 }
                 if settle {
                     let update = FlowUpdate::Finished { outcome: Outcome::Unconfirmed { failure }, known: vec![], refused: vec![] };
-                    end_with(&dispatch, &props, update, None);
+                    end_with(&dispatch, &props, &texts, update, None);
                 } else {
-                    let notice = Notice::error(
-                        failure.code(),
-                        format!("We couldn't load your verification details: {}. Reload the page to try again.", failure.explain()),
-                    );
-                    props.on_error.emit(error_of(&notice, None));
+                    let notice = Notice::error(failure.code(), Msg::FormLoadFailed.with("reason", failure.explain()));
+                    props.on_error.emit(error_of(&texts, &notice, None));
                     dispatch.dispatch(Action::Refuse(notice));
                 }
                 return;
@@ -499,7 +538,7 @@ async fn load_customer(api: Rc<Api>, load: LoadCustomer, props: KycUploadProps) 
     };
     if customer.kind == "business" {
         dispatch.dispatch(Action::Refuse(business_notice()));
-        props.on_error.emit(error_of(&business_notice(), None));
+        props.on_error.emit(error_of(&texts, &business_notice(), None));
         return;
     }
     let status = CustomerStatus { verification_status: customer.verification_status.clone(), submitted_at: customer.submitted_at.clone() };
@@ -514,10 +553,7 @@ async fn load_customer(api: Rc<Api>, load: LoadCustomer, props: KycUploadProps) 
             props.on_submitted.emit(SubmittedInfo { customer_id: props.options.customer_id.clone(), files, submitted_at_ms });
         } else {
             dispatch.dispatch(Action::Problems {
-                form: Some(Notice::warning(
-                    "not_submitted",
-                    "Your documents have not been submitted for verification yet. Submit them when you are ready.",
-                )),
+                form: Some(Notice::warning("not_submitted", Msg::FormNotSubmitted)),
                 slots: vec![],
             });
         }
@@ -556,7 +592,13 @@ fn verification_of(customer: &crate::core::api::Customer) -> Option<Verification
 /// Ends a submission (or a settling read) that did not submit: the form
 /// takes the outcome (`update` is a [`FlowUpdate::Finished`]), then shows
 /// its message and tells the host.
-fn end_with(dispatch: &UseReducerDispatcher<FormState>, props: &KycUploadProps, update: FlowUpdate, document: Option<DocumentType>) {
+fn end_with(
+    dispatch: &UseReducerDispatcher<FormState>,
+    props: &KycUploadProps,
+    texts: &SharedTexts,
+    update: FlowUpdate,
+    document: Option<DocumentType>,
+) {
     let FlowUpdate::Finished { outcome, .. } = &update else { return };
     let message = outcome_message(outcome, document);
     // The file at fault gets its own short notice; the form says the rest.
@@ -567,13 +609,14 @@ fn end_with(dispatch: &UseReducerDispatcher<FormState>, props: &KycUploadProps, 
     dispatch.dispatch(Action::Flow(update));
     if let Some(message) = message {
         let notice = Notice { code: message.code, text: message.text, blocking: message.blocking };
-        props.on_error.emit(error_of(&notice, on_slot.as_ref().map(|(slot, _)| *slot)));
+        props.on_error.emit(error_of(texts, &notice, on_slot.as_ref().map(|(slot, _)| *slot)));
         dispatch.dispatch(Action::Stopped(notice, on_slot));
     }
 }
 
-fn error_of(notice: &Notice, slot: Option<Slot>) -> WidgetError {
-    WidgetError { code: notice.code.clone(), message: notice.text.clone(), slot }
+/// What `onError` receives for `notice`: its message in the language shown.
+fn error_of(texts: &SharedTexts, notice: &Notice, slot: Option<Slot>) -> WidgetError {
+    WidgetError { code: notice.code.clone(), message: texts.borrow().render(&notice.text), slot }
 }
 
 async fn choose_file(slot: Slot, file: File, selection: SelectionId, options: Rc<Options>, dispatch: UseReducerDispatcher<FormState>) {
@@ -607,6 +650,7 @@ fn submit(
     props: &KycUploadProps,
     queued: &Rc<RefCell<bool>>,
     focus: &FocusRequest,
+    texts: &SharedTexts,
 ) {
     // The flow slot is the guard against double submission: it is set
     // synchronously, before any re-render could disable the button.
@@ -618,7 +662,7 @@ fn submit(
     if checking {
         *queued.borrow_mut() = true;
         state.dispatch(Action::Problems {
-            form: Some(Notice::warning("checking", "Checking your photos\u{2026} the upload starts as soon as they pass.")),
+            form: Some(Notice::warning("checking", Msg::FormChecking)),
             slots: vec![],
         });
         return;
@@ -659,7 +703,7 @@ fn submit(
         })
         .collect();
     let known = state.known.clone();
-    let update = flow_updates(state.dispatcher(), flow.clone(), props.clone(), document, focus.clone());
+    let update = flow_updates(state.dispatcher(), flow.clone(), props.clone(), document, focus.clone(), texts.clone());
     let session = (state.key_prefix.clone(), state.before.clone());
     state.dispatch(Action::Submitting);
     *flow.borrow_mut() = Some(Flow::start(api.clone(), document, entries, known, session, update));
@@ -671,6 +715,7 @@ fn flow_updates(
     props: KycUploadProps,
     document: DocumentType,
     focus: FocusRequest,
+    texts: SharedTexts,
 ) -> Callback<FlowUpdate> {
     let batch = Rc::new(Batch { dispatch: dispatch.clone(), held: RefCell::new(Vec::new()), timer: RefCell::new(None) });
     Callback::from(move |update: FlowUpdate| {
@@ -700,7 +745,7 @@ fn flow_updates(
                     dispatch.dispatch(Action::Verification(Verification::Pending { since_ms: submitted_at_ms }));
                     return;
                 }
-                end_with(&dispatch, &props, update.clone(), Some(document));
+                end_with(&dispatch, &props, &texts, update.clone(), Some(document));
                 return;
             }
             _ => batch.flush(),

@@ -7,8 +7,10 @@
 //! The panel is a function of the form's state rather than a component of
 //! its own: a component costs the bundle its own lifecycle code.
 
-use crate::core::status::{next_change_in, panel_text, pending_stage, PendingStage, Verification};
-use crate::web::js::{clock, now_ms};
+use crate::core::catalog::Msg;
+use crate::core::status::{next_change_in, panel_text, panel_title, pending_stage, PendingStage, Verification};
+use crate::web::js::now_ms;
+use crate::web::texts::Texts;
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
@@ -41,6 +43,8 @@ pub struct StatusPanel<'a> {
     pub on_continue: Option<&'a Callback<()>>,
     /// Start a new submission after a rejection.
     pub on_restart: Callback<MouseEvent>,
+    /// The customer's language.
+    pub texts: &'a Texts,
 }
 
 /// The status panel (`data-testid="status"`). Its heading takes the focus
@@ -48,7 +52,8 @@ pub struct StatusPanel<'a> {
 /// region, so the panel itself is not one.
 pub fn status_panel(panel: StatusPanel) -> Html {
     let now = now_ms();
-    let (title, text) = panel_text(panel.verification, now, clock);
+    let texts = panel.texts;
+    let (title, text) = (texts.get(panel_title(panel.verification, now)), texts.render(&panel_text(panel.verification, now)));
     let overdue = matches!(panel.verification, Verification::Pending { since_ms } if pending_stage(*since_ms, now) == PendingStage::Overdue);
     let class = match panel.verification {
         Verification::NotStarted => "kyc-panel kyc-status",
@@ -62,14 +67,14 @@ pub fn status_panel(panel: StatusPanel) -> Html {
             <h3 class="kyc-panel-title" id="kyc-status-title" tabindex="-1">{ title }</h3>
             <p class="kyc-status-text">{ text }</p>
             if let Some(url) = panel.support_url.filter(|_| overdue) {
-                <a class="kyc-button" data-testid="support-link" href={url.to_owned()}>{ "Contact the operations team" }</a>
+                <a class="kyc-button" data-testid="support-link" href={url.to_owned()}>{ texts.get(Msg::StatusSupport) }</a>
             }
             if let Some(on_continue) = on_continue {
-                <button type="button" class="kyc-button" data-testid="continue" onclick={move |_| on_continue.emit(())}>{ "Continue" }</button>
+                <button type="button" class="kyc-button" data-testid="continue" onclick={move |_| on_continue.emit(())}>{ texts.get(Msg::StatusContinue) }</button>
             }
             if let Verification::Rejected { .. } = panel.verification {
                 <button type="button" class="kyc-button" data-testid="restart" onclick={panel.on_restart}>
-                    { "Start again with new documents" }
+                    { texts.get(Msg::StatusRestart) }
                 </button>
             }
         </section>

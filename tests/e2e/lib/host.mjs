@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import * as sandbox from './sandbox.mjs';
 
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
 
 /**
  * Starts serving `dir` on 127.0.0.1:`port`: `pages` maps paths to HTML,

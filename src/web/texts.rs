@@ -1,0 +1,169 @@
+//! The customer's language in the browser: which locale to speak (the
+//! `locale` option, else `navigator.languages`), its catalog loaded on
+//! demand from `locales/<tag>.json` beside the module, and numbers, sizes,
+//! dates and plural categories put into words by the browser's `Intl`.
+//!
+//! A locale file is fetched once per page and kept. One that fails to load
+//! leaves the widget in English (with a console warning for the developer);
+//! the customer's flow goes on.
+
+use crate::core::catalog::{Catalog, Formats, Msg, Text};
+use crate::core::locale::{direction, negotiate};
+use js_sys::{Array, Intl, Object};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/www/locales.js")]
+extern "C" {
+    /// Fetches `locales/<tag>.json` beside the module: a promise of the
+    /// file's object.
+    #[wasm_bindgen(js_name = loadLocale)]
+    fn load_locale(tag: &str) -> js_sys::Promise;
+}
+
+thread_local! {
+    /// The locale files loaded so far on this page.
+    static LOADED: RefCell<Vec<(&'static str, Rc<Catalog>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The locale for the host's `locale` option, else the browser's languages.
+pub fn chosen_locale(option: Option<&str>) -> &'static str {
+    match option {
+        Some(tag) => negotiate([tag]),
+        None => {
+            // `navigator.languages` through Reflect: the `Navigator` binding
+            // would cost the bundle more than these two reads.
+            let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or_default();
+            let languages = js_sys::Reflect::get(&navigator, &"languages".into()).unwrap_or_default();
+            let languages: Vec<String> =
+                languages.dyn_into::<Array>().map(|list| list.iter().filter_map(|l| l.as_string()).collect()).unwrap_or_default();
+            negotiate(languages.iter().map(String::as_str))
+        }
+    }
+}
+
+/// The catalog of `locale` if this page has loaded it already (English is
+/// always there).
+pub fn loaded(locale: &'static str) -> Option<Rc<Catalog>> {
+    if locale == "en" {
+        return Some(Rc::default());
+    }
+    LOADED.with(|loaded| loaded.borrow().iter().find(|(tag, _)| *tag == locale).map(|(_, catalog)| catalog.clone()))
+}
+
+/// Loads the catalog of `locale`; `None` when its file cannot be had.
+pub async fn load(locale: &'static str) -> Option<Rc<Catalog>> {
+    if let Some(catalog) = loaded(locale) {
+        return Some(catalog);
+    }
+    let file = match JsFuture::from(load_locale(locale)).await {
+        Ok(file) if file.is_object() => file,
+        other => {
+            let why = other.err().map(|e| crate::web::js::error_text(&e)).unwrap_or_else(|| "not a JSON object".into());
+            web_sys::console::warn_1(&format!("kyc-upload: locale \"{locale}\" could not be loaded ({why}); using English").into());
+            return None;
+        }
+    };
+    let entries = Object::entries(file.unchecked_ref());
+    let catalog = Rc::new(Catalog::new(entries.iter().filter_map(|entry| {
+        let pair: Array = entry.unchecked_into();
+        Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+    })));
+    LOADED.with(|loaded| loaded.borrow_mut().push((locale, catalog.clone())));
+    Some(catalog)
+}
+
+/// The texts the widget shows: a locale's catalog with the host's
+/// overrides, and the browser's formatting for that locale.
+#[derive(Clone, Debug)]
+pub struct Texts {
+    /// The locale shown (`lang` of the widget's root).
+    pub locale: &'static str,
+    catalog: Rc<Catalog>,
+}
+
+/// Texts are compared by locale and catalog identity: a re-render with
+/// the same catalog changes nothing.
+impl PartialEq for Texts {
+    fn eq(&self, other: &Texts) -> bool {
+        self.locale == other.locale && Rc::ptr_eq(&self.catalog, &other.catalog)
+    }
+}
+
+impl Texts {
+    /// `locale`'s `catalog` with `overrides` (message id, text) over it.
+    pub fn new(locale: &'static str, catalog: &Catalog, overrides: &[(String, String)]) -> Texts {
+        Texts { locale, catalog: Rc::new(catalog.overlaid(overrides)) }
+    }
+
+    /// The text of a message without placeholders.
+    pub fn get(&self, msg: Msg) -> String {
+        self.catalog.get(msg).to_owned()
+    }
+
+    /// A text in words.
+    pub fn render(&self, text: &Text) -> String {
+        self.catalog.render(text, self)
+    }
+
+    /// `ltr`, or `rtl` for Arabic: the root's `dir`.
+    pub fn direction(&self) -> &'static str {
+        direction(self.locale)
+    }
+
+    fn locales(&self) -> Array {
+        Array::of1(&JsValue::from_str(self.locale))
+    }
+
+    /// `value` through `Intl.NumberFormat` with `options` (JSON: a static
+    /// text parsed by the browser costs the bundle less than building the
+    /// object field by field).
+    fn number(&self, value: f64, options: &str) -> String {
+        let format = Intl::NumberFormat::new(&self.locales(), &options_object(options));
+        format.format().call1(&JsValue::NULL, &value.into()).ok().and_then(|s| s.as_string()).unwrap_or_default()
+    }
+}
+
+fn options_object(json: &str) -> Object {
+    js_sys::JSON::parse(json).map_or_else(|_| Object::new(), JsCast::unchecked_into)
+}
+
+/// A short weekday and date, the time and the zone, so that "by 14:05"
+/// read the next morning, or in another zone than the reviewer's, still
+/// says when.
+const DATE_TIME: &str = r#"{"weekday":"short","month":"short","day":"numeric","hour":"numeric","minute":"2-digit","timeZoneName":"short"}"#;
+
+impl Formats for Texts {
+    fn count(&self, n: u64) -> String {
+        self.number(n as f64, "{}")
+    }
+
+    fn bytes(&self, bytes: u64) -> String {
+        let (options, value) = match bytes {
+            b if b < 1024 => (r#"{"style":"unit","unit":"byte"}"#, b as f64),
+            b if b < 1024 * 1024 => (r#"{"style":"unit","unit":"kilobyte","maximumFractionDigits":1}"#, b as f64 / 1024.0),
+            b => (r#"{"style":"unit","unit":"megabyte","maximumFractionDigits":1}"#, b as f64 / (1024.0 * 1024.0)),
+        };
+        self.number(value, options)
+    }
+
+    fn percent(&self, percent: u8) -> String {
+        self.number(f64::from(percent) / 100.0, r#"{"style":"percent"}"#)
+    }
+
+    fn hours(&self, hours: u8) -> String {
+        self.number(f64::from(hours), r#"{"style":"unit","unit":"hour","unitDisplay":"long"}"#)
+    }
+
+    fn time(&self, ms: f64) -> String {
+        let format = Intl::DateTimeFormat::new(&self.locales(), &options_object(DATE_TIME));
+        let date = js_sys::Date::new(&JsValue::from_f64(ms));
+        format.format().call1(&JsValue::NULL, &date).ok().and_then(|s| s.as_string()).unwrap_or_default()
+    }
+
+    fn plural(&self, n: u64) -> String {
+        Intl::PluralRules::new(&self.locales(), &Object::new()).select(n as f64).into()
+    }
+}
