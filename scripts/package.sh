@@ -92,6 +92,7 @@ cat > "$OUT/package.json" <<JSON
     },
     "./style.css": "./kyc-upload.css",
     "./kyc-upload_bg.wasm": "./kyc-upload_bg.wasm",
+    "./locales/*": "./locales/*",
     "./package.json": "./package.json"
   },
   "files": [

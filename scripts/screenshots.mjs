@@ -2,9 +2,10 @@
 // Screenshots of every state of the widget at a phone width (390 px, device scale
 // factor 1), from the release build in dist/ served by the sandbox's demo host:
 //
-//   trunk build --release && node scripts/screenshots.mjs [--out DIR] [--widths 320,390,1280] [state ...]
+//   trunk build --release && node scripts/screenshots.mjs [--out DIR] [--widths 320,390,1280] [--locale TAG] [state ...]
 //
-// Writes DIR/<state>.png (default docs/screenshots/): the widget element only
+// Writes DIR/<state>.png (default docs/screenshots/; DIR/<state>-<TAG>.png with
+// --locale, the widget in that language): the widget element only
 // (`.kyc-upload`, whole even when taller than the screen), and prints the list.
 // `--widths` adds other viewport widths (DIR/<state>-<width>.png; 390 stays <state>.png),
 // each state reached once and the viewport resized.
@@ -17,7 +18,8 @@
 // is started the way scripts/test.sh does (target/release/kyc-sandbox --admin
 // --demo-dir dist, a temporary data dir, on KYC_API_ADDR / KYC_STORAGE_ADDR /
 // KYC_DEMO_ADDR, default 127.0.0.1:8787/8788/8790) and stopped at the end.
-// Needs tests/e2e's npm packages (npm ci there) and Debian's /usr/bin/chromium.
+// Needs tests/e2e's npm packages (npm ci there) and Debian's /usr/bin/chromium
+// (and fonts-noto-cjk for --locale ja).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +30,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 let out = path.join(ROOT, 'docs', 'screenshots');
 let widths = [390];
+let locale = null;
 const wanted = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--out') out = path.resolve(args[++i]);
@@ -37,8 +40,9 @@ for (let i = 0; i < args.length; i++) {
       console.error('--widths takes viewport widths in px, e.g. 320,390,1280');
       process.exit(2);
     }
-  } else if (args[i] === '-h' || args[i] === '--help') {
-    console.log('usage: node scripts/screenshots.mjs [--out DIR] [--widths 320,390,1280] [state ...]');
+  } else if (args[i] === '--locale') locale = args[++i];
+  else if (args[i] === '-h' || args[i] === '--help') {
+    console.log('usage: node scripts/screenshots.mjs [--out DIR] [--widths 320,390,1280] [--locale TAG] [state ...]');
     process.exit(0);
   } else wanted.push(args[i]);
 }
@@ -57,7 +61,8 @@ if (!fs.existsSync(path.join(e2e, 'node_modules', 'playwright-core'))) {
 }
 // After the environment is set: the lib reads the addresses when it loads.
 const sandbox = await import(path.join(e2e, 'lib', 'sandbox.mjs'));
-const { STATES, PHONE, newContext } = await import(path.join(e2e, 'lib', 'states.mjs'));
+const { STATES, PHONE, newContext, setPageParams } = await import(path.join(e2e, 'lib', 'states.mjs'));
+if (locale) setPageParams({ locale });
 const { launch } = await import(path.join(e2e, 'lib', 'browser.mjs'));
 
 const states = wanted.length ? wanted.map((n) => {
@@ -138,7 +143,8 @@ try {
       const widget = page.locator('.kyc-upload').first();
       for (const width of widths) {
         await page.setViewportSize({ width, height: PHONE.height });
-        const file = path.join(out, width === PHONE.width ? `${state.name}.png` : `${state.name}-${width}.png`);
+        const name = [state.name, width === PHONE.width ? null : width, locale].filter(Boolean).join('-');
+        const file = path.join(out, `${name}.png`);
         await widget.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
         written.push(`${path.relative(ROOT, file)}  ${(fs.statSync(file).size / 1024).toFixed(1)} kB  (${state.what})`);
       }

@@ -299,7 +299,7 @@ fn codes_and_messages_are_stable() {
         assert_eq!(code.code(), name);
         assert!(code.message().len() > 20, "{name}");
     }
-    assert_eq!(ReasonCode::Blurry.message(), "The photo is blurry: hold the phone steady, let it focus, and retake it");
+    assert_eq!(ReasonCode::Blurry.message(), "The photo is blurry: hold the phone steady, let it focus, and retake it.");
     assert_eq!([Verdict::Accept, Verdict::Warn, Verdict::Reject].map(Verdict::as_str), ["accept", "warn", "reject"]);
     assert!(Verdict::Reject > Verdict::Warn && Verdict::Warn > Verdict::Accept);
 }

@@ -294,6 +294,7 @@ fn widget_props(
             max_file_size,
             locale: Some("en".into()),
             messages: Vec::new(),
+            locales_url: None,
             quality_gate: QualityGate::Block,
             poll_status: false,
             poll_interval_ms: 30_000,

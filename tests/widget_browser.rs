@@ -48,6 +48,7 @@ fn options(quality_gate: QualityGate) -> Options {
         max_file_size: 10 * 1024 * 1024,
         locale: Some("en".into()),
         messages: Vec::new(),
+        locales_url: None,
         quality_gate,
         poll_status: false,
         poll_interval_ms: 30_000,
@@ -186,7 +187,7 @@ async fn files_are_checked_on_their_slot_before_any_request() {
     big_pdf.resize(4096, b' ');
     w.choose("proof_of_address_file", &file("bill.pdf", &big_pdf, "application/pdf")).await;
     let error = w.text("error-proof_of_address_file");
-    assert!(error.contains("limit is 1 KB"), "{error}");
+    assert!(error.contains("This file is 4 kB; the limit is 1 kB"), "{error}");
     assert_eq!(w.text("error-id_file_back"), "");
     assert_eq!(w.token_calls.get(), 0, "checking files makes no request");
 }

@@ -1,7 +1,7 @@
 // The <kyc-upload> custom element. Attributes carry the plain options
 // (api-base, customer-id, customer-type, require-proof-of-address,
 // require-liveness, max-file-size, quality-gate, poll-status,
-// poll-interval-ms, stall-timeout-ms, kyb-url, support-url, locale); getToken,
+// poll-interval-ms, stall-timeout-ms, kyb-url, support-url, locale, locales-url); getToken,
 // messages and the on* callbacks are set as properties. The widget mounts once the element is connected and
 // getToken is set, and is destroyed when the element is removed. Each
 // callback also dispatches a DOM event: kyc-progress, kyc-submitted,
@@ -31,6 +31,7 @@ const ATTRIBUTES = {
   "kyb-url": ["kybUrl", String],
   "support-url": ["supportUrl", String],
   locale: ["locale", String],
+  "locales-url": ["localesUrl", String],
 };
 
 // Attributes that name another customer or platform: the widget starts over.

@@ -357,7 +357,7 @@ impl Catalog {
     /// category, else (for a locale without its own forms) English's form
     /// for it, else the `other` form.
     fn plural(&self, msg: Msg, base: &str, category: &str) -> &str {
-        let id = format!("{base}.{category}");
+        let id = [base, ".", category].concat();
         let own_form = match Msg::from_id(&id) {
             Some(form) => self.own(form),
             None => self.forms.iter().rev().find(|(known, _)| *known == id).map(|(_, text)| text.as_str()),

@@ -82,6 +82,9 @@ pub struct Options {
     pub locale: Option<String>,
     /// The host's texts, by message id, over the catalog's.
     pub messages: Vec<MessageOverride>,
+    /// Where the locale files are (`<localesUrl><tag>.json`), when not
+    /// beside the module (a bundler that does not keep the package's folder).
+    pub locales_url: Option<String>,
     /// Photo quality policy.
     pub quality_gate: QualityGate,
     /// Whether to poll `GET /customers/{id}` for the result.
@@ -143,7 +146,7 @@ pub const MIN_STALL_TIMEOUT_MS: u64 = 1_000;
 pub const CALLBACK_OPTIONS: [&str; 6] = ["getToken", "onProgress", "onSubmitted", "onError", "onStatusChange", "onContinue"];
 
 /// Options that take plain values.
-pub const VALUE_OPTIONS: [&str; 14] = [
+pub const VALUE_OPTIONS: [&str; 15] = [
     "apiBase",
     "customerId",
     "customerType",
@@ -152,6 +155,7 @@ pub const VALUE_OPTIONS: [&str; 14] = [
     "maxFileSize",
     "locale",
     "messages",
+    "localesUrl",
     "qualityGate",
     "pollStatus",
     "pollIntervalMs",
@@ -274,6 +278,7 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         }
         Some(other) => return Err(wrong_type("stallTimeoutMs", "a number of milliseconds", other)),
     };
+    let locales_url = optional_link(get("localesUrl"), "localesUrl")?;
     let kyb_url = optional_link(get("kybUrl"), "kybUrl")?;
     let support_url = optional_link(get("supportUrl"), "supportUrl")?;
     Ok(Options {
@@ -284,6 +289,7 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         max_file_size,
         locale,
         messages,
+        locales_url,
         quality_gate,
         poll_status,
         poll_interval_ms,

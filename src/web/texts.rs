@@ -17,15 +17,15 @@ use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen(module = "/www/locales.js")]
 extern "C" {
-    /// Fetches `locales/<tag>.json` beside the module: a promise of the
-    /// file's object.
+    /// Fetches `<base><tag>.json`, or `locales/<tag>.json` beside the module
+    /// when `base` is empty: a promise of the file's object.
     #[wasm_bindgen(js_name = loadLocale)]
-    fn load_locale(tag: &str) -> js_sys::Promise;
+    fn load_locale(tag: &str, base: &str) -> js_sys::Promise;
 }
 
 thread_local! {
-    /// The locale files loaded so far on this page.
-    static LOADED: RefCell<Vec<(&'static str, Rc<Catalog>)>> = const { RefCell::new(Vec::new()) };
+    /// The locale files loaded so far on this page, by URL base and locale.
+    static LOADED: RefCell<Vec<(String, Rc<Catalog>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The locale for the host's `locale` option, else the browser's languages.
@@ -44,25 +44,28 @@ pub fn chosen_locale(option: Option<&str>) -> &'static str {
     }
 }
 
-/// The catalog of `locale` if this page has loaded it already (English is
-/// always there).
-pub fn loaded(locale: &'static str) -> Option<Rc<Catalog>> {
+/// The catalog of `locale` from the files at `base` (empty: beside the
+/// module) if this page has loaded it already (English is always there).
+pub fn loaded(locale: &'static str, base: &str) -> Option<Rc<Catalog>> {
     if locale == "en" {
         return Some(Rc::default());
     }
-    LOADED.with(|loaded| loaded.borrow().iter().find(|(tag, _)| *tag == locale).map(|(_, catalog)| catalog.clone()))
+    let key = [base, locale].concat();
+    LOADED.with(|loaded| loaded.borrow().iter().find(|(known, _)| *known == key).map(|(_, catalog)| catalog.clone()))
 }
 
-/// Loads the catalog of `locale`; `None` when its file cannot be had.
-pub async fn load(locale: &'static str) -> Option<Rc<Catalog>> {
-    if let Some(catalog) = loaded(locale) {
+/// Loads the catalog of `locale` from the files at `base`; `None` when its
+/// file cannot be had.
+pub async fn load(locale: &'static str, base: String) -> Option<Rc<Catalog>> {
+    if let Some(catalog) = loaded(locale, &base) {
         return Some(catalog);
     }
-    let file = match JsFuture::from(load_locale(locale)).await {
+    let file = match JsFuture::from(load_locale(locale, &base)).await {
         Ok(file) if file.is_object() => file,
         other => {
-            let why = other.err().map(|e| crate::web::js::error_text(&e)).unwrap_or_else(|| "not a JSON object".into());
-            web_sys::console::warn_1(&format!("kyc-upload: locale \"{locale}\" could not be loaded ({why}); using English").into());
+            let why = other.err().unwrap_or_else(|| "not a JSON object".into());
+            let what = JsValue::from(["kyc-upload: locale \"", locale, "\" could not be loaded; using English:"].concat());
+            web_sys::console::warn_2(&what, &why);
             return None;
         }
     };
@@ -71,7 +74,7 @@ pub async fn load(locale: &'static str) -> Option<Rc<Catalog>> {
         let pair: Array = entry.unchecked_into();
         Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
     })));
-    LOADED.with(|loaded| loaded.borrow_mut().push((locale, catalog.clone())));
+    LOADED.with(|loaded| loaded.borrow_mut().push(([&base, locale].concat(), catalog.clone())));
     Some(catalog)
 }
 

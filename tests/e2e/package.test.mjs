@@ -74,8 +74,12 @@ after(async () => {
 test('package.sh: the tarball holds exactly the package files, with a complete package.json', async () => {
   const list = (await run('tar', ['-tzf', tgz])).stdout.trim().split('\n').sort();
   const snippets = list.filter((f) => f.startsWith('package/snippets/'));
-  assert.equal(snippets.length, 1, `one snippet expected: ${list.join(', ')}`);
-  assert.match(snippets[0], /^package\/snippets\/kyc-upload-[0-9a-f]+\/www\/element\.js$/);
+  assert.equal(snippets.length, 2, `two snippets expected: ${list.join(', ')}`);
+  for (const name of ['element', 'locales']) {
+    const pattern = new RegExp(`^package/snippets/kyc-upload-[0-9a-f]+/www/${name}\\.js$`);
+    assert.ok(snippets.some((s) => pattern.test(s)), `the ${name} snippet: ${snippets.join(', ')}`);
+  }
+  const locales = ['ar', 'de', 'es', 'fr', 'it', 'ja', 'pl', 'pt-BR'].map((l) => `package/locales/${l}.json`);
   assert.deepEqual(list, [
     'package/README.md',
     'package/element.d.ts',
@@ -85,7 +89,8 @@ test('package.sh: the tarball holds exactly the package files, with a complete p
     'package/kyc-upload.js',
     'package/kyc-upload_bg.wasm',
     'package/package.json',
-    snippets[0],
+    ...snippets,
+    ...locales,
   ].sort());
 
   const read = async (file) => (await run('tar', ['-xzOf', tgz, `package/${file}`], { maxBuffer: 16 << 20 })).stdout;
@@ -99,6 +104,7 @@ test('package.sh: the tarball holds exactly the package files, with a complete p
   assert.deepEqual(pkg.exports['./element'], { types: './element.d.ts', default: './element.js' });
   assert.equal(pkg.exports['./style.css'], './kyc-upload.css');
   assert.equal(pkg.exports['./kyc-upload_bg.wasm'], './kyc-upload_bg.wasm');
+  assert.equal(pkg.exports['./locales/*'], './locales/*');
   assert.deepEqual(pkg.sideEffects, ['./element.js', './kyc-upload.css']);
   assert.ok(Array.isArray(pkg.files) && pkg.files.length > 0);
   assert.equal(pkg.dependencies, undefined, 'the package must have no dependencies');
@@ -106,9 +112,8 @@ test('package.sh: the tarball holds exactly the package files, with a complete p
   // The module finds its wasm the way bundlers understand, and imports the packaged snippet.
   const glue = await read('kyc-upload.js');
   assert.match(glue, /new URL\(["']kyc-upload_bg\.wasm["'],\s*import\.meta\.url\)/);
-  const snippetImport = /from\s*["']\.\/(snippets\/[^"']+)["']/.exec(glue);
-  assert.ok(snippetImport, 'the module imports its element snippet');
-  assert.equal(`package/${snippetImport[1]}`, snippets[0]);
+  const imported = [...glue.matchAll(/from\s*["']\.\/(snippets\/[^"']+)["']/g)].map((m) => `package/${m[1]}`).sort();
+  assert.deepEqual(imported, [...snippets].sort(), 'the module imports its snippets (the element, the locale loader)');
   assert.match(await read('element.js'), /import init from "\.\/kyc-upload\.js"/);
   const readme = await read('README.md');
   assert.match(readme, new RegExp(`npm install \\./kyc-upload-${VERSION.replace(/\./g, '\\.')}\\.tgz`));
@@ -201,6 +206,8 @@ test('host project: npm install of the tarball offline, tsc --strict against it,
   assert.deepEqual(result.errors, []);
   // element.js loads the wasm through import.meta.url: next to the bundle.
   fs.copyFileSync(path.join(hostDir, 'node_modules', 'kyc-upload', 'kyc-upload_bg.wasm'), path.join(outDir, 'kyc-upload_bg.wasm'));
+  // The bundle lost the package's locales/ folder: the mount page's localesUrl points at this copy.
+  fs.cpSync(path.join(hostDir, 'node_modules', 'kyc-upload', 'locales'), path.join(outDir, 'kyc-locales'), { recursive: true });
   const out = fs.readdirSync(outDir).sort();
   assert.ok(out.includes('mount.js') && out.includes('element.js'), out.join(', '));
   assert.ok(out.some((f) => /^kyc-upload_bg-[A-Z0-9]+\.wasm$/.test(f)), `the file loader emitted the wasm: ${out.join(', ')}`);
@@ -278,6 +285,12 @@ test('mount host page (bundled, wasm via the file loader): passport flow complet
     });
     assert.equal(thrown?.code, 'invalid_status');
     assert.equal(await p.evaluate(() => window.kycHandle.busy), false);
+    // Another language from localesUrl, switched in place on the running widget.
+    await p.evaluate(() => window.kycHandle.update({ ...window.kycOptions, locale: 'es' }));
+    await p.waitForSelector('.kyc-upload[lang=es]', { timeout: 10000 });
+    assert.ok(served.includes('/kyc-locales/es.json'), served.join(' '));
+    const spanish = JSON.parse(fs.readFileSync(path.join(outDir, 'kyc-locales', 'es.json'), 'utf8'));
+    assert.equal((await p.textContent('[data-testid=status] h3')).trim(), spanish['status.verified.title']);
     // mount refuses a wrong option with the option's name.
     const refused = await p.evaluate(() => {
       try {

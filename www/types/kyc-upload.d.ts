@@ -294,6 +294,8 @@ export interface KycUploadOptions {
   locale?: Locale;
   /** Your own texts over the widget's, for any locale. */
   messages?: Messages;
+  /** Where the locale files are (`<localesUrl><tag>.json`: an `https://` URL or a path ending in `/`), when your bundler does not keep `locales/` beside the module: copy `kyc-upload/locales/` there. */
+  localesUrl?: string;
   /** Default `"block"`. */
   qualityGate?: QualityGate;
   /** Poll `GET /customers/{id}` while pending. Default `false`. */
@@ -417,7 +419,7 @@ export interface KycUploadElementEventMap {
  * `<kyc-upload api-base="..." customer-id="...">`. Attributes carry the plain
  * options (`api-base`, `customer-id`, `customer-type`, `require-proof-of-address`,
  * `require-liveness`, `max-file-size`, `quality-gate`, `poll-status`,
- * `poll-interval-ms`, `stall-timeout-ms`, `kyb-url`, `support-url`, `locale`); the functions and
+ * `poll-interval-ms`, `stall-timeout-ms`, `kyb-url`, `support-url`, `locale`, `locales-url`); the functions and
  * `messages` are properties. It mounts once connected with `getToken` set; changing `locale` switches
  * the language in place, keeping chosen files and uploads in flight.
  */

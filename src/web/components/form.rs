@@ -119,16 +119,17 @@ fn business_notice() -> Notice {
 #[hook]
 fn use_texts(options: &Rc<Options>) -> Rc<Texts> {
     let locale = chosen_locale(options.locale.as_deref());
-    let shown = use_state(|| loaded(locale).map_or(("en", Rc::default()), |catalog| (locale, catalog)));
+    let base = options.locales_url.clone().unwrap_or_default();
+    let shown = use_state(|| loaded(locale, &base).map_or(("en", Rc::default()), |catalog| (locale, catalog)));
     let wanted = use_mut_ref(|| locale);
     *wanted.borrow_mut() = locale;
     {
         let shown = shown.clone();
-        use_effect_with(locale, move |locale| {
-            let locale = *locale;
+        use_effect_with((locale, base), move |(locale, base)| {
+            let (locale, base) = (*locale, base.clone());
             if shown.0 != locale {
                 spawn_local(async move {
-                    let catalog = load_locale(locale).await;
+                    let catalog = load_locale(locale, base).await;
                     // A later switch wins over a slower earlier load.
                     if *wanted.borrow() == locale {
                         shown.set(catalog.map_or(("en", Rc::default()), |catalog| (locale, catalog)));

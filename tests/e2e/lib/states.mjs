@@ -8,6 +8,14 @@ import * as sandbox from './sandbox.mjs';
 import { openDemo, chooseFiles, waitOutcome, kycCount, photo } from './browser.mjs';
 import { goodFiles } from './flow.mjs';
 
+/** Demo page parameters every state's page gets (`setPageParams`). */
+let pageParams = {};
+
+/** Reach the states with these demo page parameters too (`{ locale: 'ar' }`). */
+export function setPageParams(params) {
+  pageParams = { ...params };
+}
+
 /** How long the `uploading` state holds every PUT (the checks take a few seconds). */
 const HOLD_MS = 12000;
 let heldUntil = 0;
@@ -35,11 +43,11 @@ export function newContext(browser, viewport = PHONE) {
 /** Two animation frames: what a resize or a keypress changed is laid out and painted. */
 export const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
-/** Wait until every chosen photo has been checked (no "checking" text left in the widget). */
+/** Wait until every chosen photo has been checked (no slot in the `checking` state). */
 export async function waitChecked(page, slots, { timeout = 30000 } = {}) {
   await page.waitForFunction((slots) => {
     const root = document.querySelector('.kyc-upload');
-    if (!root || /checking/i.test(root.textContent || '')) return false;
+    if (!root || root.querySelector('.kyc-slot[data-state=checking]')) return false;
     // a chosen file shows its Remove action
     return slots.every((s) => document.querySelector(`[data-testid=remove-${s}]`));
   }, slots, { timeout, polling: 100 });
@@ -75,7 +83,8 @@ export async function waitFormReady(page) {
  */
 async function openFresh(page, params = {}, customerOpts = {}) {
   const customerId = await sandbox.freshCustomer('cus_a11y', customerOpts);
-  await openDemo(page, { customer: customerId, ...params });
+  await openDemo(page, { customer: customerId, ...pageParams, ...params });
+  if (pageParams.locale) await page.waitForSelector(`.kyc-upload[lang="${pageParams.locale}"]`, { timeout: 20000 });
   await waitFormReady(page);
   return customerId;
 }

@@ -2,7 +2,8 @@
 // `mount` with every callback, the wasm's URL imported through the bundler
 // (esbuild's `file` loader), the stylesheet imported as CSS. Query:
 // ?api=<apiBase>&customer=<id>. Callbacks are logged in window.kycEvents
-// like the demo page's; the handle and checkImage are exposed for the test.
+// like the demo page's; the handle, the options and checkImage are exposed
+// for the test. The locale files are served from /kyc-locales/ (localesUrl).
 import init, { mount, checkImage, type KycUploadOptions, type WidgetHandle } from "kyc-upload";
 import wasmUrl from "kyc-upload/kyc-upload_bg.wasm";
 import "kyc-upload/style.css";
@@ -14,6 +15,7 @@ declare global {
     kycMount: typeof mount;
     kycCheckImage: typeof checkImage;
     kycReady?: boolean;
+    kycOptions: KycUploadOptions;
   }
 }
 
@@ -38,11 +40,14 @@ const options: KycUploadOptions = {
   getToken,
   qualityGate: "block",
   stallTimeoutMs: 30_000,
+  // The bundle moved the module away from the package's locales/: the test copies them here.
+  localesUrl: "/kyc-locales/",
   onProgress: record("progress"),
   onSubmitted: record("submitted"),
   onError: record("error"),
   onStatusChange: record("status"),
 };
+window.kycOptions = options;
 window.kycHandle = mount(document.querySelector("#kyc")!, options);
 window.kycMount = mount;
 window.kycCheckImage = checkImage;
