@@ -54,8 +54,14 @@ test('the bundle contains no client secret', () => {
 // static ids and class strings instead of format!/classes! (indexmap drops
 // out), the status panel as a function rather than a component, and
 // drag-over marked on the element rather than in state (-3.4 kB): 162.1 kB.
+// Languages cost 9.7 kB (171.7 kB): the message catalog with its stable ids
+// (every text a message and arguments, rendered when shown), loading the
+// locale files, Intl formatting and the `messages` and `localesUrl` options.
+// The locale files themselves are outside the bundle (fetched on demand,
+// reported apart below). Not yet paid back: the budget was raised, and the
+// languages issue stays open until it is.
 // The aim is 125 000 B.
-const WIDGET_BUDGET_GZIP = 162_500;
+const WIDGET_BUDGET_GZIP = 172_200;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');
@@ -74,14 +80,24 @@ test('bundle sizes (wasm + js + css, raw and gzip -9) within the budget', () => 
     total[kind][1] += g;
     rows.push(`  ${kind.padEnd(6)} ${rel.padEnd(48)} ${String(buf.length).padStart(9)} B  gzip -9 ${String(g).padStart(8)} B`);
   }
+  // The locale files are fetched only by customers who need them: apart from the budget.
+  const localeDir = path.join(DIST, 'locales');
+  const locales = fs.existsSync(localeDir) ? fs.readdirSync(localeDir).filter((f) => f.endsWith('.json')).sort() : [];
+  const localeRows = locales.map((f) => {
+    const buf = fs.readFileSync(path.join(localeDir, f));
+    return `  locale ${`locales/${f}`.padEnd(48)} ${String(buf.length).padStart(9)} B  gzip -9 ${String(zlib.gzipSync(buf, { level: 9 }).length).padStart(8)} B`;
+  });
   const lines = [
     'bundle sizes (dist/):',
     ...rows,
     `  widget (wasm + js + css): ${total.widget[0]} B raw, ${total.widget[1]} B gzip -9 (budget ${WIDGET_BUDGET_GZIP} B)`,
     `  demo page's own assets:   ${total.page[0]} B raw, ${total.page[1]} B gzip -9`,
+    'locale files (fetched on demand, one per customer who needs it; not in the budget):',
+    ...localeRows,
   ];
   console.log(lines.join('\n'));
   writeTestLog('bundle-sizes.txt', lines.join('\n'));
   assert.ok(total.widget[0] > 0, 'no widget files found');
+  assert.equal(locales.length, 8, `dist/locales/ holds the eight locale files: ${locales.join(', ')}`);
   assert.ok(total.widget[1] <= WIDGET_BUDGET_GZIP, `widget is ${total.widget[1]} B gzipped, over the ${WIDGET_BUDGET_GZIP} B budget`);
 });
