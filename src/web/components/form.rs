@@ -346,6 +346,10 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             mark_drop_target(&e, false);
+            // As the slots' inputs: no choosing while the form is not there to edit.
+            if slots_disabled(&state.stage) {
+                return;
+            }
             let Some(file) = first_file(e.data_transfer()) else { return };
             let (mime, name) = (file.type_(), file.name());
             let target = Slot::ALL.into_iter().find(|s| {
@@ -454,7 +458,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                             document={document}
                             state={state.slot(*slot).clone()}
                             required={slot_required(document, *slot, props.options.requirements)}
-                            disabled={matches!(state.stage, Stage::Submitted | Stage::Refused | Stage::Loading | Stage::Unconfirmed)}
+                            disabled={slots_disabled(&state.stage)}
                             locked={busy}
                             on_choose={on_choose.clone()}
                             on_remove={on_remove.clone()}
@@ -495,6 +499,13 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
             }
         </div>
     }
+}
+
+/// Whether files can't be chosen now: before the customer is read, after
+/// the submission, for a refused customer, or while an unconfirmed
+/// outcome waits to be checked again.
+fn slots_disabled(stage: &Stage) -> bool {
+    matches!(stage, Stage::Submitted | Stage::Refused | Stage::Loading | Stage::Unconfirmed)
 }
 
 /// What [`load_customer`] needs besides the API and the props.
