@@ -84,5 +84,5 @@ fn english_needs_no_file_and_overrides_win() {
     assert_eq!(english.direction(), "ltr");
     assert_eq!(texts("ar", AR).direction(), "rtl");
     let size = english.render(&Msg::ProblemTooLarge.with("size", Arg::Bytes(512)).and("max", Arg::Bytes(2048)));
-    assert_eq!(size, "This file is 512 byte; the limit is 2 kB. Choose a smaller file.".replace("512 byte", &eval("new Intl.NumberFormat('en', {style: 'unit', unit: 'byte'}).format(512)")));
+    assert_eq!(size, "This file is 512 bytes; the limit is 2 kB. Choose a smaller file.");
 }

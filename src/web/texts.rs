@@ -145,7 +145,8 @@ impl Formats for Texts {
 
     fn bytes(&self, bytes: u64) -> String {
         let (options, value) = match bytes {
-            b if b < 1024 => (r#"{"style":"unit","unit":"byte"}"#, b as f64),
+            // "193 bytes": the short form ("193 byte") reads as a typo.
+            b if b < 1024 => (r#"{"style":"unit","unit":"byte","unitDisplay":"long"}"#, b as f64),
             b if b < 1024 * 1024 => (r#"{"style":"unit","unit":"kilobyte","maximumFractionDigits":1}"#, b as f64 / 1024.0),
             b => (r#"{"style":"unit","unit":"megabyte","maximumFractionDigits":1}"#, b as f64 / (1024.0 * 1024.0)),
         };

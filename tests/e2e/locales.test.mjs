@@ -129,7 +129,7 @@ test("sizes and states are put into words by the browser's Intl for the locale",
     await meta.waitFor({ timeout: 20000 });
     const bytes = fs.statSync(photo('utility_bill.pdf')).size;
     const [unit, value] = bytes < 1024 ? ['byte', bytes] : bytes < 1048576 ? ['kilobyte', bytes / 1024] : ['megabyte', bytes / 1048576];
-    const size = new Intl.NumberFormat('de', { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
+    const size = new Intl.NumberFormat('de', { style: 'unit', unit, maximumFractionDigits: 1, unitDisplay: unit === 'byte' ? 'long' : 'short' }).format(value);
     const expected = FILES.de['file.meta'].replace('{size}', size).replace('{state}', FILES.de['state.ready']);
     assert.equal((await meta.textContent()).trim(), expected);
   } finally {
