@@ -230,14 +230,19 @@ test("changing the element's locale mid-upload switches the language and the upl
     // Switch once the first file's progress bar shows.
     await p.waitForSelector('[role=progressbar]', { timeout: 15000 });
     const bars = await p.locator('[role=progressbar]').evaluateAll((els) => els.map((e) => e.dataset.testid));
+    assert.match(await textOf(p, '[data-testid=live]'), /Uploading your documents/, 'the live region announced the upload');
     await p.evaluate(() => document.querySelector('kyc-upload').setAttribute('locale', 'ja'));
     await p.waitForSelector('.kyc-upload[lang=ja]', { timeout: 10000 });
+    // What was announced is not read again, translated: the live region starts over.
+    const live = await textOf(p, '[data-testid=live]');
+    assert.ok(!live.includes('Uploading your documents') && !live.includes(FILES.ja['live.uploading']), `live region after the switch: ${live}`);
     assert.equal(await textOf(p, '[data-testid=submit]'), FILES.ja['submit.busy'], 'still uploading, now in Japanese');
     const after = await p.locator('[role=progressbar]').evaluateAll((els) => els.map((e) => e.dataset.testid));
     assert.ok(bars.every((b) => after.includes(b)), `the progress bars are still there: ${bars} -> ${after}`);
     await p.waitForFunction(() => window.kycEvents.some((e) => e.type === 'kyc-submitted'), null, { timeout: 60000 })
       .catch(async () => assert.fail(`no kyc-submitted: ${JSON.stringify(await p.evaluate(() => window.kycEvents))}\n${w.consoleLines.join('\n')}`));
     assert.equal(await textOf(p, '[data-testid=status] h3'), FILES.ja['status.pending.title']);
+    assert.match(await textOf(p, '[data-testid=live]'), new RegExp(FILES.ja['live.submitted']), 'later announcements are in Japanese');
     await sandbox.clearFaults();
     await sandbox.waitQuiet(400, 5000);
     const mine = await sandbox.events({ customerId: w.customer });

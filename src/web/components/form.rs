@@ -194,6 +194,10 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         });
     }
     use_status_timer(&state.verification);
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with(texts.locale, move |_| dispatch.dispatch(Action::LanguageChanged));
+    }
     // Restored files take the first selection ids; new choices start above.
     let next_selection = use_mut_ref(|| 1000 as SelectionId);
 
