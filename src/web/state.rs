@@ -338,9 +338,6 @@ pub enum Action {
     StatusBefore(CustomerStatus),
     /// A file changed mid-submission: the submission was cancelled.
     Interrupted,
-    /// The widget now speaks another language: what the live region holds
-    /// goes, so that screen readers don't read it all again, translated.
-    LanguageChanged,
     /// New verification state (host's `setStatus`, polling, or load).
     Verification(Verification),
     /// After a rejection: a new submission with fresh files, under a new
@@ -355,13 +352,8 @@ impl Reducible for FormState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        if matches!(action, Action::LanguageChanged) && self.live.is_empty() {
-            // Nothing to quiet: the same state, so no re-render.
-            return self;
-        }
         let mut next = (*self).clone();
         match action {
-            Action::LanguageChanged => next.live.clear(),
             Action::Ready => {
                 if next.stage == Stage::Loading {
                     next.stage = Stage::Editing;

@@ -194,10 +194,16 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         });
     }
     use_status_timer(&state.verification);
-    {
-        let dispatch = state.dispatcher();
-        use_effect_with(texts.locale, move |_| dispatch.dispatch(Action::LanguageChanged));
-    }
+    // After a language switch the live region shows only what is announced
+    // from then on: screen readers must not read it all again, translated.
+    let live_from: Rc<RefCell<(&'static str, u32)>> = use_mut_ref(|| (texts.locale, 0));
+    let live_from = {
+        let mut from = live_from.borrow_mut();
+        if from.0 != texts.locale {
+            *from = (texts.locale, state.live.last().map_or(0, |(n, _)| *n));
+        }
+        from.1
+    };
     // Restored files take the first selection ids; new choices start above.
     let next_selection = use_mut_ref(|| 1000 as SelectionId);
 
@@ -434,7 +440,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         <div class="kyc-upload" lang={texts.locale} dir={texts.direction()} data-stage={state.stage.as_str()} ref={root}
              ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
             <div class="kyc-sr" data-testid="live" role="status" aria-live="polite">
-                { for state.live.iter().map(|(n, text)| html! { <p key={*n}>{ texts.render(text) }</p> }) }
+                { for state.live.iter().filter(|(n, _)| *n > live_from).map(|(n, text)| html! { <p key={*n}>{ texts.render(text) }</p> }) }
             </div>
             if show_form {
                 <form class="kyc-form" novalidate=true onsubmit={on_submit}>
