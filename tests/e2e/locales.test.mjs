@@ -2,7 +2,8 @@
 // (dist/) served from a host page on 127.0.0.1:$E2E_PACKAGE_PORT, against
 // the sandbox:
 // - each shipped locale mounts in its own words (its file's texts, `lang`,
-//   `dir`), regional tags get their language, unknown ones English;
+//   `dir`, no axe-core violation), regional tags get their language, unknown
+//   ones English;
 // - the default follows navigator.languages;
 // - numbers and sizes are the browser's Intl formatting for the locale;
 // - Arabic is laid out right to left, with zero axe-core violations;
@@ -96,7 +97,7 @@ async function open(params, { expect, context = {} } = {}) {
 
 const textOf = (p, selector) => p.locator(selector).first().textContent().then((t) => t.trim());
 
-test('each shipped locale mounts in its own words, lang and dir; regional tags get their language', async () => {
+test('each shipped locale mounts in its own words, lang and dir, with zero axe-core violations; regional tags get their language', async () => {
   const cases = [['en', 'en'], ...LOCALES.map((l) => [l, l]), ['es-MX', 'es'], ['pt-PT', 'pt-BR'], ['fr-CA', 'fr'], ['tlh', 'en'], ['zz-Latn-x-what', 'en']];
   for (const [asked, shown] of cases) {
     const w = await open({ locale: asked }, { expect: shown });
@@ -105,6 +106,13 @@ test('each shipped locale mounts in its own words, lang and dir; regional tags g
       assert.equal(await textOf(w.page, 'label[for=kyc-doc-type]'), words(shown, 'doc.label'), `${asked}: document label`);
       const dir = await w.page.getAttribute('.kyc-upload', 'dir');
       assert.equal(dir, shown === 'ar' ? 'rtl' : 'ltr', `${asked}: dir`);
+      if (asked === shown) {
+        // The driver's license form (every slot shown) in this language: no axe-core violation.
+        await w.page.selectOption('[data-testid=doc-type]', 'drivers_license');
+        await w.page.waitForSelector('[data-testid=file-id_file_back]', { state: 'attached' });
+        const violations = await runAxe(w.page);
+        assert.equal(violations.length, 0, formatViolations(violations, { label: shown }));
+      }
     } finally {
       await w.close();
     }
