@@ -5,29 +5,20 @@
 #![cfg(target_arch = "wasm32")]
 
 use kyc_upload::core::catalog::{Arg, Catalog, Msg};
-use kyc_upload::web::texts::Texts;
+use kyc_upload::web::texts::{catalog_of, Texts};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A locale file's entries, parsed by the browser's JSON parser.
-fn entries(json: &str) -> Vec<(String, String)> {
-    let value = js_sys::JSON::parse(json).expect("a locale file is JSON");
-    js_sys::Object::entries(&value.into())
-        .iter()
-        .filter_map(|pair| {
-            let pair = js_sys::Array::from(&pair);
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .collect()
-}
-
 fn texts(locale: &'static str, json: &str) -> Texts {
-    Texts::new(locale, &Catalog::new(entries(json)), &[])
+    let file = js_sys::JSON::parse(json).expect("a locale file is JSON");
+    Texts::new(locale, &catalog_of(&file), &[])
 }
 
+/// One text of a locale file, as written there.
 fn form(json: &str, id: &str) -> String {
-    entries(json).into_iter().find(|(known, _)| known == id).unwrap_or_else(|| panic!("{id}")).1
+    let file = js_sys::JSON::parse(json).expect("a locale file is JSON");
+    js_sys::Reflect::get(&file, &id.into()).ok().and_then(|text| text.as_string()).unwrap_or_else(|| panic!("{id}"))
 }
 
 /// `js` evaluated in the page (the expected Intl output, computed by the same browser).

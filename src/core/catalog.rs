@@ -358,11 +358,12 @@ impl Catalog {
     /// for it, else the `other` form.
     fn plural(&self, msg: Msg, base: &str, category: &str) -> &str {
         let id = [base, ".", category].concat();
-        let own_form = match Msg::from_id(&id) {
+        let english_form = Msg::from_id(&id);
+        let own_form = match english_form {
             Some(form) => self.own(form),
             None => self.forms.iter().rev().find(|(known, _)| *known == id).map(|(_, text)| text.as_str()),
         };
-        match (own_form, Msg::from_id(&id)) {
+        match (own_form, english_form) {
             (Some(text), _) => text,
             (None, Some(english)) if self.own(msg).is_none() => english.english(),
             _ => self.get(msg),

@@ -26,22 +26,27 @@ extern "C" {
 thread_local! {
     /// The locale files loaded so far on this page, by URL base and locale.
     static LOADED: RefCell<Vec<(String, Rc<Catalog>)>> = const { RefCell::new(Vec::new()) };
+    /// The locale `navigator.languages` asks for, read once per page (the
+    /// widget asks on every render).
+    static BROWSER_LOCALE: std::cell::OnceCell<&'static str> = const { std::cell::OnceCell::new() };
 }
 
 /// The locale for the host's `locale` option, else the browser's languages.
 pub fn chosen_locale(option: Option<&str>) -> &'static str {
     match option {
         Some(tag) => negotiate([tag]),
-        None => {
-            // `navigator.languages` through Reflect: the `Navigator` binding
-            // would cost the bundle more than these two reads.
-            let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or_default();
-            let languages = js_sys::Reflect::get(&navigator, &"languages".into()).unwrap_or_default();
-            let languages: Vec<String> =
-                languages.dyn_into::<Array>().map(|list| list.iter().filter_map(|l| l.as_string()).collect()).unwrap_or_default();
-            negotiate(languages.iter().map(String::as_str))
-        }
+        None => BROWSER_LOCALE.with(|locale| *locale.get_or_init(browser_locale)),
     }
+}
+
+fn browser_locale() -> &'static str {
+    // `navigator.languages` through Reflect: the `Navigator` binding would
+    // cost the bundle more than these two reads.
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or_default();
+    let languages = js_sys::Reflect::get(&navigator, &"languages".into()).unwrap_or_default();
+    let languages: Vec<String> =
+        languages.dyn_into::<Array>().map(|list| list.iter().filter_map(|l| l.as_string()).collect()).unwrap_or_default();
+    negotiate(languages.iter().map(String::as_str))
 }
 
 /// The catalog of `locale` from the files at `base` (empty: beside the
@@ -69,13 +74,19 @@ pub async fn load(locale: &'static str, base: String) -> Option<Rc<Catalog>> {
             return None;
         }
     };
-    let entries = Object::entries(file.unchecked_ref());
-    let catalog = Rc::new(Catalog::new(entries.iter().filter_map(|entry| {
-        let pair: Array = entry.unchecked_into();
-        Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-    })));
+    let catalog = Rc::new(catalog_of(&file));
     LOADED.with(|loaded| loaded.borrow_mut().push(([&base, locale].concat(), catalog.clone())));
     Some(catalog)
+}
+
+/// The catalog of a locale file's object (its string entries; the file's
+/// `@same_as_english` list is for the tests and is skipped).
+pub fn catalog_of(file: &JsValue) -> Catalog {
+    let entries = Object::entries(file.unchecked_ref());
+    Catalog::new(entries.iter().filter_map(|entry| {
+        let pair: Array = entry.unchecked_into();
+        Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+    }))
 }
 
 /// The texts the widget shows: a locale's catalog with the host's
