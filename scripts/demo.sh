@@ -4,7 +4,7 @@
 #   ./scripts/demo.sh          then open http://127.0.0.1:8790/
 #
 # Installs what is missing (scripts/setup.sh), builds the widget's release bundle
-# (trunk build --release -> dist/), and runs the sandbox serving the demo page from
+# (scripts/build.sh -> dist/), and runs the sandbox serving the demo page from
 # dist/ (API 127.0.0.1:8787, storage 127.0.0.1:8788, demo host 127.0.0.1:8790).
 # Ctrl-C stops it. Extra arguments go to the sandbox (e.g. --review-delay 10).
 set -euo pipefail
@@ -13,8 +13,8 @@ cd "$ROOT"
 export PATH="$ROOT/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 ./scripts/setup.sh
-echo "==> trunk build --release"
-trunk build --release --offline
+echo "==> scripts/build.sh (trunk build --release)"
+./scripts/build.sh
 echo "==> cargo build --release -p kyc-sandbox"
 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=2 \
   cargo build --release -p kyc-sandbox

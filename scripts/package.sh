@@ -3,7 +3,7 @@
 #
 #   ./scripts/package.sh [--skip-build] [--dist DIR] [--out DIR]
 #
-# 1. `trunk build --release --offline --dist DIR` (default DIR: dist), unless
+# 1. `scripts/build.sh --dist DIR` (trunk build --release) (default DIR: dist), unless
 #    --skip-build is given and DIR already holds a build;
 # 2. lays the package out in OUT (default target/npm/package): the ES module
 #    (kyc-upload.js), its wasm, its snippets (the <kyc-upload> element code,
@@ -44,7 +44,7 @@ if [ "$SKIP_BUILD" = 1 ] && [ -f "$DIST/kyc-upload.js" ] && [ -f "$DIST/kyc-uplo
   echo "package.sh: using the build in $DIST (--skip-build)"
 else
   [ "$SKIP_BUILD" = 1 ] && echo "package.sh: no build in $DIST, building it"
-  trunk build --release --offline --dist "$DIST"
+  ./scripts/build.sh --dist "$DIST"
 fi
 
 VERSION="$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n1)"

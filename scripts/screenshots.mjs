@@ -2,7 +2,7 @@
 // Screenshots of every state of the widget at a phone width (390 px, device scale
 // factor 1), from the release build in dist/ served by the sandbox's demo host:
 //
-//   trunk build --release && node scripts/screenshots.mjs [--out DIR] [--widths 320,390,1280] [--locale TAG] [state ...]
+//   ./scripts/build.sh && node scripts/screenshots.mjs [--out DIR] [--widths 320,390,1280] [--locale TAG] [state ...]
 //
 // Writes DIR/<state>.png (default docs/screenshots/; DIR/<state>-<TAG>.png with
 // --locale, the widget in that language): the widget element only
@@ -85,7 +85,7 @@ async function portFree(addr) {
 async function startSandbox() {
   const bin = path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target'), 'release', 'kyc-sandbox');
   if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: cargo build --release -p kyc-sandbox`);
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'index.html'))) throw new Error('dist/index.html is missing: trunk build --release first');
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'index.html'))) throw new Error('dist/index.html is missing: ./scripts/build.sh first');
   for (const a of [apiAddr, storageAddr, demoAddr]) {
     if (!(await portFree(a))) {
       throw new Error(`${a} is in use by something that is not a sandbox with --admin; stop it or set KYC_API_ADDR / KYC_STORAGE_ADDR / KYC_DEMO_ADDR`);

@@ -8,7 +8,7 @@
 #   SETUP_CHECK_ONLY=1 ...         # install nothing: list what is missing, exit 1 if anything is
 #
 # What it installs (pinned versions, see docs/testing.md):
-#   - rustup target wasm32-unknown-unknown, clippy
+#   - rustup target wasm32-unknown-unknown, clippy; nightly's rust-src (the release wasm)
 #   - wasm-bindgen-cli = the wasm-bindgen version in Cargo.lock
 #   - trunk 0.21.14 (--locked: newer lightningcss breaks an unlocked build)
 #   - twiggy 0.8.0 (the wasm's biggest items, for scripts/size-report.sh)
@@ -82,6 +82,23 @@ if cargo clippy --version >/dev/null 2>&1; then
 elif need_install "clippy"; then
   log "rustup component add clippy"
   rustup component add clippy
+fi
+
+# ---------------------------------------------------------------- nightly for the release wasm
+# scripts/release-env.sh builds the release wasm with nightly's build-std and
+# -Cpanic=immediate-abort (13.7 kB gzip less), which need nightly and its
+# rust-src. This machine kind ships a nightly; install one only if missing.
+if ! rustup run nightly rustc -V >/dev/null 2>&1; then
+  if need_install "rustup toolchain nightly"; then
+    log "rustup toolchain install nightly --profile minimal"
+    rustup toolchain install nightly --profile minimal --component rust-src
+  fi
+fi
+if rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
+  log "ok: nightly rust-src ($(rustup run nightly rustc -V 2>/dev/null))"
+elif need_install "rustup component rust-src (nightly)"; then
+  log "rustup component add rust-src --toolchain nightly"
+  rustup component add rust-src --toolchain nightly
 fi
 
 # ---------------------------------------------------------------- wasm-bindgen-cli

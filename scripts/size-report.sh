@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the release widget costs every customer, and where the bytes are:
 #
-#   ./scripts/size-report.sh                # trunk build --release first
+#   ./scripts/size-report.sh                # scripts/build.sh first
 #   ./scripts/size-report.sh --skip-build   # report on dist/ as it is
 #
 # Prints each widget file (the wasm, its JS module and snippets, the widget
@@ -19,7 +19,7 @@ export PATH="$ROOT/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$
 
 case "${1:-}" in
   "") log="$(mktemp)"
-      trunk build --release --offline >"$log" 2>&1 || { tail -n 30 "$log" >&2; echo "size-report.sh: trunk build --release failed" >&2; exit 1; }
+      ./scripts/build.sh >"$log" 2>&1 || { tail -n 30 "$log" >&2; echo "size-report.sh: scripts/build.sh failed" >&2; exit 1; }
       rm -f "$log" ;;
   --skip-build) ;;
   *) sed -n '2,13p' "$0"; exit 2 ;;
@@ -55,14 +55,19 @@ console.log(`${'CSS'.padEnd(56)} ${sum.css.map(cell).join(' ')}`);
 console.log(`${'TOTAL'.padEnd(56)} ${total.map(cell).join(' ')}`);
 EOF
 
-# The same wasm with its names: trunk's cargo build, wasm-bindgen (with
+# The same wasm with its names: trunk's cargo build (scripts/release-env.sh), wasm-bindgen (with
 # trunk's --out-name), wasm-opt with index.html's flags and --debuginfo (which
 # keeps the names), then minify.mjs's import renaming (which keeps the name
 # section: twiggy still shows the imports' wasm-bindgen names).
 NAMED="$(mktemp -d)"
 trap 'rm -rf "$NAMED"' EXIT
-cargo build --release --target wasm32-unknown-unknown --lib -p kyc-upload --quiet
-wasm-bindgen --target web --out-name kyc-upload --out-dir "$NAMED" target/wasm32-unknown-unknown/release/kyc_upload.wasm
+RELEASE_WASM="$(
+  # shellcheck source=scripts/release-env.sh
+  . scripts/release-env.sh
+  cargo build --release --target wasm32-unknown-unknown --lib -p kyc-upload --quiet
+  echo "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/kyc_upload.wasm"
+)"
+wasm-bindgen --target web --out-name kyc-upload --out-dir "$NAMED" "$RELEASE_WASM"
 level="$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html)"
 params="$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
 # shellcheck disable=SC2086
@@ -82,7 +87,8 @@ const [, , json, distBytes] = process.argv;
 // subsections), which dist/'s wasm does not ship; everything else is shipped
 // (the import section with the short names, as dist/'s).
 const items = JSON.parse(fs.readFileSync(json, 'utf8'))
-  .map((i) => ({ name: i.name, bytes: i.shallow_size }))
+  // nightly's v0 mangling names a crate `yew[4c6e80703352369d]`: drop the hash
+  .map((i) => ({ name: i.name.replace(/\[[0-9a-f]{8,}\]/g, ''), bytes: i.shallow_size }))
   .filter((i) => !/^"[^"]*" subsection$|^custom section 'name' headers$/.test(i.name));
 const shipped = items.reduce((n, i) => n + i.bytes, 0);
 const off = shipped - Number(distBytes);

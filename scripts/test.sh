@@ -7,7 +7,7 @@
 #   1. setup        scripts/setup.sh (installs what is missing; ~2 s when all is there)
 #   2. host tests   cargo test --workspace            (pure core + sandbox)
 #   3. clippy       host --workspace --all-targets, and wasm32 for the widget crate
-#   4. build        trunk build --release  -> dist/, scripts/package.sh --skip-build -> target/npm/,
+#   4. build        scripts/build.sh (trunk build --release) -> dist/, scripts/package.sh --skip-build -> target/npm/,
 #                   the Rust host example (examples/yew-host -> target/yew-host-dist/), the crate's
 #                   docs (cargo doc, warnings denied), and the sandbox in release
 #   5. sandbox      started with --admin --demo-dir dist (stopped on exit, whatever happens)
@@ -123,11 +123,7 @@ if [ "${E2E_ONLY:-0}" != 1 ]; then
 fi
 
 # ------------------------------------------------------------------ 5. release builds
-trunk_build() {
-  # --offline: use the wasm-bindgen / wasm-opt that setup.sh installed, never download.
-  trunk build --release --offline
-}
-step "trunk build --release" "$LOGS/trunk.log" trunk_build
+step "release bundle (scripts/build.sh: trunk build --release)" "$LOGS/trunk.log" ./scripts/build.sh
 build_rc=$?; count_step $build_rc
 if [ "$build_rc" -eq 0 ]; then
   say "bundle in dist/"
