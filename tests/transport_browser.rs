@@ -296,6 +296,8 @@ fn widget_props(
             messages: Vec::new(),
             locales_url: None,
             quality_gate: QualityGate::Block,
+            capture: Default::default(),
+            liveness: Default::default(),
             poll_status: false,
             poll_interval_ms: 30_000,
             stall_timeout_ms: 30_000,

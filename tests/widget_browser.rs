@@ -50,6 +50,8 @@ fn options(quality_gate: QualityGate) -> Options {
         messages: Vec::new(),
         locales_url: None,
         quality_gate,
+        capture: Default::default(),
+        liveness: Default::default(),
         poll_status: false,
         poll_interval_ms: 30_000,
         stall_timeout_ms: 30_000,

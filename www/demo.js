@@ -5,7 +5,7 @@
 // the widget with setStatus.
 //
 // Query parameters (for trying things out and for tests): customer,
-// customer_type, token_ttl, token_fail_once=1, quality, require_poa=1,
+// customer_type, token_ttl, token_fail_once=1, quality, capture, liveness, require_poa=1,
 // require_liveness=1, api, poll=1, webhooks=0 (don't forward webhook results,
 // so a test sees the widget settle an unknown outcome on its own), kyb_url,
 // support_url, locale (a BCP 47 tag; the page's language switcher changes it
@@ -62,6 +62,8 @@ const options = {
 };
 if (params.has("customer_type")) options.customerType = params.get("customer_type");
 if (params.has("quality")) options.qualityGate = params.get("quality");
+if (params.has("capture")) options.capture = params.get("capture");
+if (params.has("liveness")) options.liveness = params.get("liveness");
 if (params.get("require_poa") === "1") options.requireProofOfAddress = true;
 if (params.get("require_liveness") === "1") options.requireLiveness = true;
 if (params.get("poll") === "1") options.pollStatus = true;

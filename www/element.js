@@ -1,6 +1,6 @@
 // The <kyc-upload> custom element. Attributes carry the plain options
 // (api-base, customer-id, customer-type, require-proof-of-address,
-// require-liveness, max-file-size, quality-gate, poll-status,
+// require-liveness, max-file-size, quality-gate, capture, liveness, poll-status,
 // poll-interval-ms, stall-timeout-ms, kyb-url, support-url, locale, locales-url); getToken,
 // messages and the on* callbacks are set as properties. The widget mounts once the element is connected and
 // getToken is set, and is destroyed when the element is removed. Each
@@ -25,6 +25,8 @@ const ATTRIBUTES = {
   "require-liveness": ["requireLiveness", (v) => v !== "false"],
   "max-file-size": ["maxFileSize", Number],
   "quality-gate": ["qualityGate", String],
+  capture: ["capture", String],
+  liveness: ["liveness", String],
   "poll-status": ["pollStatus", (v) => v !== "false"],
   "poll-interval-ms": ["pollIntervalMs", Number],
   "stall-timeout-ms": ["stallTimeoutMs", Number],

@@ -1,6 +1,7 @@
 //! The pure decision-making core: no browser APIs, tested natively.
 
 pub mod api;
+pub mod camera;
 pub mod catalog;
 pub mod locale;
 pub mod options;

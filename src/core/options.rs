@@ -1,6 +1,7 @@
 //! The host's options, checked once at mount: every unknown, mistyped or
 //! out-of-range option is refused with an error that names it.
 
+use crate::core::camera::{Capture, Liveness};
 use crate::core::locale::negotiate;
 use crate::core::rules::{CustomerType, Requirements};
 
@@ -87,6 +88,10 @@ pub struct Options {
     pub locales_url: Option<String>,
     /// Photo quality policy.
     pub quality_gate: QualityGate,
+    /// How photo slots offer the live camera.
+    pub capture: Capture,
+    /// What the liveness slot records.
+    pub liveness: Liveness,
     /// Whether to poll `GET /customers/{id}` for the result.
     pub poll_status: bool,
     /// Poll interval in milliseconds.
@@ -146,7 +151,7 @@ pub const MIN_STALL_TIMEOUT_MS: u64 = 1_000;
 pub const CALLBACK_OPTIONS: [&str; 6] = ["getToken", "onProgress", "onSubmitted", "onError", "onStatusChange", "onContinue"];
 
 /// Options that take plain values.
-pub const VALUE_OPTIONS: [&str; 15] = [
+pub const VALUE_OPTIONS: [&str; 17] = [
     "apiBase",
     "customerId",
     "customerType",
@@ -157,6 +162,8 @@ pub const VALUE_OPTIONS: [&str; 15] = [
     "messages",
     "localesUrl",
     "qualityGate",
+    "capture",
+    "liveness",
     "pollStatus",
     "pollIntervalMs",
     "stallTimeoutMs",
@@ -240,21 +247,10 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         Some(RawValue::Object(entries)) => parse_messages(entries)?,
         Some(other) => return Err(wrong_type("messages", "an object of texts by message id", other)),
     };
-    let quality_gate = match get("qualityGate") {
-        None => QualityGate::Block,
-        Some(RawValue::String(s)) => match s.as_str() {
-            "block" => QualityGate::Block,
-            "warn" => QualityGate::Warn,
-            "off" => QualityGate::Off,
-            _ => {
-                return Err(OptionError::new(
-                    "qualityGate",
-                    format!("`qualityGate` must be \"block\", \"warn\" or \"off\", not \"{s}\"."),
-                ))
-            }
-        },
-        Some(other) => return Err(wrong_type("qualityGate", "a string", other)),
-    };
+    let quality_gate = [QualityGate::Block, QualityGate::Warn, QualityGate::Off]
+        [choice(get("qualityGate"), "qualityGate", &["block", "warn", "off"])?];
+    let capture = [Capture::Auto, Capture::Camera, Capture::Files][choice(get("capture"), "capture", &["auto", "camera", "files"])?];
+    let liveness = [Liveness::Photo, Liveness::Video][choice(get("liveness"), "liveness", &["photo", "video"])?];
     let poll_status = optional_bool(get("pollStatus"), "pollStatus")?;
     let poll_interval_ms = match get("pollIntervalMs") {
         None => DEFAULT_POLL_INTERVAL_MS,
@@ -291,12 +287,28 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         messages,
         locales_url,
         quality_gate,
+        capture,
+        liveness,
         poll_status,
         poll_interval_ms,
         stall_timeout_ms,
         kyb_url,
         support_url,
     })
+}
+
+/// A string option with a fixed set of values: the index of the value in
+/// `values`, 0 (the default) when absent.
+fn choice(value: Option<&RawValue>, option: &str, values: &[&str]) -> Result<usize, OptionError> {
+    match value {
+        None => Ok(0),
+        Some(RawValue::String(s)) => values.iter().position(|v| v == s).ok_or_else(|| {
+            let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+            let (last, rest) = quoted.split_last().expect("values");
+            OptionError::new(option, format!("`{option}` must be {} or {last}, not \"{s}\".", rest.join(", ")))
+        }),
+        Some(other) => Err(wrong_type(option, "a string", other)),
+    }
 }
 
 /// The `messages` option: `{ "submit.button": "Send" }` for every locale,

@@ -1,6 +1,7 @@
 //! Browser glue (wasm32 only): components, transport, token callback, images.
 
 pub mod api;
+pub mod camera;
 pub mod components;
 pub mod fetch;
 pub mod flow;

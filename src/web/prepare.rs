@@ -4,7 +4,7 @@
 
 use crate::core::options::QualityGate;
 use crate::core::quality::thresholds::JPEG_QUALITY;
-use crate::core::quality::{downscale_target, shrink_again, Verdict};
+use crate::core::quality::{downscale_target, judge, shrink_again, Subject, Verdict};
 use crate::core::sniff::{sniff, SNIFF_LEN};
 use crate::core::catalog::{Arg, Msg, Text};
 use crate::core::validate::FileFacts;
@@ -38,10 +38,12 @@ pub struct PhotoCheck {
 /// Re-encoding attempts before giving up on reaching the size limit.
 const MAX_ENCODES: usize = 3;
 
-/// Checks a photo and downscales it when over `max_size` bytes or the
-/// pixel limit. With `gate` off, only the downscale runs.
-pub async fn check_photo(file: &Blob, max_size: u64, gate: QualityGate) -> PhotoCheck {
+/// Checks a photo of `subject` and downscales it when over `max_size`
+/// bytes or the pixel limit. With `gate` off, only the downscale runs.
+pub async fn check_photo(file: &Blob, subject: Subject, max_size: u64, gate: QualityGate) -> PhotoCheck {
     let (report, preview) = match check_image_with_thumbnail(file).await {
+        // The decode measures once; a selfie is judged by a face's limits.
+        Ok((report, preview)) if subject == Subject::Face => (judge(subject, report.width, report.height, report.metrics), preview),
         Ok(checked) => checked,
         Err(ImageError::Browser(_)) if gate != QualityGate::Block => {
             return PhotoCheck { replacement: None, note: None, notice: None, preview: None };

@@ -16,6 +16,17 @@ export type CustomerType = "individual" | "business";
 export type QualityGate = "block" | "warn" | "off";
 
 /**
+ * How photo slots offer the live camera: `"auto"` shows "Take a photo" where
+ * the browser has a camera API on a secure page; `"camera"` puts it first and
+ * always shows it (where the camera can't be used, the slot says why);
+ * `"files"` shows the file button only.
+ */
+export type Capture = "auto" | "camera" | "files";
+
+/** What the liveness slot's camera records: a selfie photo, or a short selfie video. */
+export type Liveness = "photo" | "video";
+
+/**
  * The customer's language, a BCP 47 tag. These ship; any other tag gets the
  * closest of them (`"es-MX"` gets `"es"`, `"pt-PT"` gets `"pt-BR"`) or
  * English, never an error.
@@ -51,6 +62,38 @@ export type MessageId =
   | "choose.photo_or_video"
   | "choose.replace"
   | "choose.drop"
+  | "camera.take"
+  | "camera.take_selfie"
+  | "camera.record"
+  | "camera.region"
+  | "camera.starting"
+  | "camera.too_dark"
+  | "camera.too_bright"
+  | "camera.glare"
+  | "camera.hold_still"
+  | "camera.move_closer"
+  | "camera.face_closer"
+  | "camera.good"
+  | "camera.shutter"
+  | "camera.cancel"
+  | "camera.use"
+  | "camera.use_video"
+  | "camera.retake"
+  | "camera.check"
+  | "camera.taken"
+  | "camera.unsupported"
+  | "camera.insecure"
+  | "camera.blocked"
+  | "camera.denied"
+  | "camera.not_found"
+  | "camera.in_use"
+  | "camera.ended"
+  | "camera.no_recorder"
+  | "video.start"
+  | "video.recording"
+  | "video.look_straight"
+  | "video.turn_left"
+  | "video.turn_right"
   | "file.remove"
   | "file.meta"
   | "file.unnamed"
@@ -298,6 +341,10 @@ export interface KycUploadOptions {
   localesUrl?: string;
   /** Default `"block"`. */
   qualityGate?: QualityGate;
+  /** Default `"auto"`. The page must allow the camera (`Permissions-Policy: camera=(self)`, an iframe's `allow="camera"`) and CSP `media-src blob:`. */
+  capture?: Capture;
+  /** Default `"photo"`. `"video"` records a few seconds with `MediaRecorder` (WebM or MP4). */
+  liveness?: Liveness;
   /** Poll `GET /customers/{id}` while pending. Default `false`. */
   pollStatus?: boolean;
   /** At least 5000; default 30000. */
@@ -418,7 +465,7 @@ export interface KycUploadElementEventMap {
 /**
  * `<kyc-upload api-base="..." customer-id="...">`. Attributes carry the plain
  * options (`api-base`, `customer-id`, `customer-type`, `require-proof-of-address`,
- * `require-liveness`, `max-file-size`, `quality-gate`, `poll-status`,
+ * `require-liveness`, `max-file-size`, `quality-gate`, `capture`, `liveness`, `poll-status`,
  * `poll-interval-ms`, `stall-timeout-ms`, `kyb-url`, `support-url`, `locale`, `locales-url`); the functions and
  * `messages` are properties. It mounts once connected with `getToken` set; changing `locale` switches
  * the language in place, keeping chosen files and uploads in flight.

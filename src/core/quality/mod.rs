@@ -182,19 +182,49 @@ pub fn luma_from_rgba(rgba: &[u8]) -> Vec<u8> {
         .collect()
 }
 
-/// Judges a photo from its displayed size and its luma at analysis size.
+/// What a photo shows, for the limits it is judged by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// An identity document: its print must be legible.
+    Document,
+    /// A face (the liveness selfie): front cameras have fewer pixels and
+    /// faces less fine detail than print; skin and glasses shine.
+    Face,
+}
+
+/// Judges a document photo from its displayed size and its luma at
+/// analysis size.
 ///
 /// `source_w` × `source_h` is the photo's own (oriented) size, used for the
 /// resolution check; `luma` is the `w` × `h` analysis image.
 pub fn assess(source_w: u32, source_h: u32, luma: &[u8], w: u32, h: u32) -> Report {
-    let metrics = Metrics::measure(luma, w, h);
+    assess_subject(Subject::Document, source_w, source_h, luma, w, h)
+}
+
+/// [`assess`] with the limits for `subject`: a face is judged with
+/// [`thresholds::FACE_MIN_SHORT_SIDE_REJECT`] and the face sharpness
+/// limits, and not for glare.
+pub fn assess_subject(subject: Subject, source_w: u32, source_h: u32, luma: &[u8], w: u32, h: u32) -> Report {
+    judge(subject, source_w, source_h, Metrics::measure(luma, w, h))
+}
+
+/// The verdict on a photo of `subject` from its displayed size and its
+/// measurements (so a report made for a document can be judged again as a
+/// face without decoding the photo twice).
+pub fn judge(subject: Subject, source_w: u32, source_h: u32, metrics: Metrics) -> Report {
+    let face = subject == Subject::Face;
     let mut reasons = Vec::new();
     let mut flag = |code, verdict| reasons.push(Reason { code, verdict });
 
     let short = source_w.min(source_h);
-    if short < t::MIN_SHORT_SIDE_REJECT {
+    let (small_reject, small_warn) = if face {
+        (t::FACE_MIN_SHORT_SIDE_REJECT, t::FACE_MIN_SHORT_SIDE_WARN)
+    } else {
+        (t::MIN_SHORT_SIDE_REJECT, t::MIN_SHORT_SIDE_WARN)
+    };
+    if short < small_reject {
         flag(ReasonCode::TooSmall, Verdict::Reject);
-    } else if short < t::MIN_SHORT_SIDE_WARN {
+    } else if short < small_warn {
         flag(ReasonCode::TooSmall, Verdict::Warn);
     }
 
@@ -216,14 +246,18 @@ pub fn assess(source_w: u32, source_h: u32, luma: &[u8], w: u32, h: u32) -> Repo
     };
 
     if !exposure_rejected {
-        if metrics.glare_fraction >= t::GLARE_REJECT {
+        // Skin and glasses shine: glare is a document's problem only.
+        let glare = if face { 0.0 } else { metrics.glare_fraction };
+        if glare >= t::GLARE_REJECT {
             flag(ReasonCode::Glare, Verdict::Reject);
-        } else if metrics.glare_fraction >= t::GLARE_WARN {
+        } else if glare >= t::GLARE_WARN {
             flag(ReasonCode::Glare, Verdict::Warn);
         }
-        if metrics.sharpness < t::SHARPNESS_REJECT {
+        let (blur_reject, blur_warn) =
+            if face { (t::FACE_SHARPNESS_REJECT, t::FACE_SHARPNESS_WARN) } else { (t::SHARPNESS_REJECT, t::SHARPNESS_WARN) };
+        if metrics.sharpness < blur_reject {
             flag(ReasonCode::Blurry, Verdict::Reject);
-        } else if metrics.sharpness < t::SHARPNESS_WARN {
+        } else if metrics.sharpness < blur_warn {
             flag(ReasonCode::Blurry, Verdict::Warn);
         }
     }

@@ -30,6 +30,28 @@ pub const MIN_SHORT_SIDE_REJECT: u32 = 600;
 /// just; 720 lets a 1280 × 720 webcam frame through without a warning.
 pub const MIN_SHORT_SIDE_WARN: u32 = 720;
 
+/// A selfie whose shorter side is below this is rejected as `too_small`.
+///
+/// A face filling a third of a 240 px-high frame is about 80 px tall, the
+/// least a reviewer compares with a document's portrait. Front cameras of
+/// older phones and laptops give 640 × 480: that must pass, without a
+/// warning ([`FACE_MIN_SHORT_SIDE_WARN`]).
+pub const FACE_MIN_SHORT_SIDE_REJECT: u32 = 240;
+
+/// A selfie whose shorter side is below this gets a `too_small` warning.
+pub const FACE_MIN_SHORT_SIDE_WARN: u32 = 360;
+
+/// Sharpness under which a selfie is rejected as `blurry`. A face has no
+/// fine print: its sharp edges (eyes, hair, glasses) are fewer, so the
+/// ratio sits lower than a document's for the same focus. Set below the
+/// document limits by the same factor as the document's σ = 3 px must-pass
+/// fixture sits above them; not calibrated on face photos (none are in the
+/// fixtures), so deliberately lenient: the platform judges the liveness.
+pub const FACE_SHARPNESS_REJECT: f32 = 0.2;
+
+/// Sharpness under which a selfie gets a `blurry` warning.
+pub const FACE_SHARPNESS_WARN: f32 = 0.28;
+
 /// Sharpness under which the photo is rejected as `blurry`.
 ///
 /// Sharpness (see [`Metrics::sharpness`](super::Metrics::sharpness)) is the

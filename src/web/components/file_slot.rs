@@ -5,10 +5,12 @@
 //! the state and the gate's advice. A file dropped on the card or pasted
 //! while the card has focus goes to this slot.
 
+use crate::core::camera::Failure;
 use crate::core::rules::{DocumentType, Slot};
 use crate::core::sniff::{accept_attribute, capture_attribute, FileKind};
 use crate::core::catalog::{Arg, Msg};
 use crate::core::validate::display_name;
+use crate::web::components::CameraView;
 use crate::web::state::{SlotPhase, SlotState};
 use crate::web::texts::Texts;
 use std::rc::Rc;
@@ -38,6 +40,27 @@ pub struct FileSlotProps {
     pub on_remove: Callback<Slot>,
     /// The customer's language.
     pub texts: Rc<Texts>,
+    /// The live camera, where this slot offers it.
+    pub camera: Option<CameraSlot>,
+}
+
+/// A slot's live camera: offered, open, or failed.
+#[derive(PartialEq, Clone)]
+pub struct CameraSlot {
+    /// "Take a photo" comes first (`capture: "camera"`).
+    pub first: bool,
+    /// The preview is open.
+    pub open: bool,
+    /// Record a video (the liveness slot with `liveness: "video"`).
+    pub video: bool,
+    /// Why the camera could not be used, last time.
+    pub failure: Option<Failure>,
+    /// "Take a photo" was pressed.
+    pub on_open: Callback<Slot>,
+    /// The preview closed: cancelled, or the camera failed.
+    pub on_close: Callback<(Slot, Option<Failure>)>,
+    /// The photo or video was confirmed.
+    pub on_file: Callback<(Slot, File)>,
 }
 
 /// The first file of a drop or a paste.
@@ -61,6 +84,9 @@ struct SlotIds {
     test_progress: &'static str,
     test_preview: &'static str,
     test_error: &'static str,
+    test_camera: &'static str,
+    /// A selector for the "Take a photo" button, to give it focus.
+    camera_selector: &'static str,
     /// The Remove button, and its name: "Remove" and the slot's label.
     remove: &'static str,
     remove_named: &'static str,
@@ -87,6 +113,8 @@ macro_rules! slot_ids {
             test_progress: concat!("progress-", $f),
             test_preview: concat!("preview-", $f),
             test_error: concat!("error-", $f),
+            test_camera: concat!("camera-", $f),
+            camera_selector: concat!("[data-testid=camera-", $f, "]"),
             remove: concat!("kyc-remove-", $f),
             remove_named: concat!("kyc-remove-", $f, " kyc-label-", $f),
             input_selector: concat!("[data-testid=file-", $f, "]"),
@@ -110,6 +138,11 @@ fn slot_ids(slot: Slot) -> &'static SlotIds {
 /// A selector for the slot's file input (its choose action).
 pub fn input_selector(slot: Slot) -> &'static str {
     slot_ids(slot).input_selector
+}
+
+/// A selector for the slot's "Take a photo" button.
+pub fn camera_selector(slot: Slot) -> &'static str {
+    slot_ids(slot).camera_selector
 }
 
 /// What a slot's state reads as at a glance (`data-state`).
@@ -278,6 +311,11 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
                     aria-labelledby={ids.label}
                 />
             }
+            if let Some(camera) = props.camera.as_ref().filter(|c| c.open && enabled && !props.locked) {
+                <CameraView slot={slot} document={props.document} video={camera.video} texts={texts.clone()}
+                    on_file={camera.on_file.reform(move |file| (slot, file))}
+                    on_close={camera.on_close.reform(move |failure| (slot, failure))} />
+            }
             <input
                 type="file"
                 id={ids.input}
@@ -292,10 +330,29 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
                 aria-invalid={notice.is_some_and(|n| n.blocking).to_string()}
                 {onchange}
             />
-            <label for={ids.input} class="kyc-choose" aria-hidden="true">
-                { texts.get(action) }
-                <span class="kyc-drop-hint">{ " " }{ texts.get(Msg::ChooseDrop) }</span>
-            </label>
+            <div class={if props.camera.as_ref().is_some_and(|c| c.first) { "kyc-actions kyc-camera-first" } else { "kyc-actions" }}>
+                <label for={ids.input} class="kyc-choose" aria-hidden="true">
+                    { texts.get(action) }
+                    <span class="kyc-drop-hint">{ " " }{ texts.get(Msg::ChooseDrop) }</span>
+                </label>
+                if let Some(camera) = &props.camera {
+                    <button type="button" class="kyc-button kyc-take" data-testid={ids.test_camera}
+                            disabled={props.disabled || props.locked || camera.open}
+                            aria-describedby={ids.label}
+                            onclick={camera.on_open.reform(move |_: MouseEvent| slot)}>
+                        { texts.get(match (slot, camera.video) {
+                            (Slot::Liveness, true) => Msg::CameraRecord,
+                            (Slot::Liveness, false) => Msg::CameraTakeSelfie,
+                            _ => Msg::CameraTake,
+                        }) }
+                    </button>
+                }
+            </div>
+            if let Some(failure) = props.camera.as_ref().and_then(|c| c.failure) {
+                <p class="kyc-notice kyc-warning" data-testid="camera-error" data-failure={failure.code()} role="alert">
+                    { texts.get(failure.msg()) }
+                </p>
+            }
             <p id={ids.error} class={notice_class} data-testid={ids.test_error}>
                 { notice.map(|n| texts.render(&n.text)).unwrap_or_default() }
             </p>

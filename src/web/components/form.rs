@@ -14,8 +14,10 @@ use crate::core::sniff::{slot_takes_drop, FileKind};
 use crate::core::status::Verification;
 use crate::core::validate::{check_file, check_form, photo_gate, submit_summary, FileFacts, Problem};
 use crate::web::api::Api;
-use crate::web::components::file_slot::{first_file, input_selector, mark_drop_target};
-use crate::web::components::{status_panel, use_status_timer, FileSlot, StatusPanel};
+use crate::core::camera::{shows_camera, subject, Capture, Failure, Liveness};
+use crate::web::camera;
+use crate::web::components::file_slot::{camera_selector, first_file, input_selector, mark_drop_target};
+use crate::web::components::{status_panel, use_status_timer, CameraSlot, FileSlot, StatusPanel};
 use crate::web::flow::{FileEntry, Flow, FlowUpdate};
 use crate::web::js::{now_ms, sleep, uuid};
 use crate::web::prepare::{check_photo, file_facts};
@@ -343,6 +345,47 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
             }
         })
     };
+    // The live camera: at most one slot's preview open, and the last
+    // failure, shown in its slot.
+    let camera_state: UseStateHandle<CameraState> = use_state(|| (None, None));
+    let camera_blocker = *use_memo((), |()| camera::blocker());
+    let video = props.options.liveness == Liveness::Video;
+    let on_camera_open = {
+        let camera_state = camera_state.clone();
+        Callback::from(move |slot: Slot| {
+            let failure = camera_blocker.or((video && slot == Slot::Liveness && !camera::can_record()).then_some(Failure::NoRecorder));
+            camera_state.set(match failure {
+                Some(failure) => (None, Some((slot, failure))),
+                None => (Some(slot), None),
+            });
+        })
+    };
+    let on_camera_close = {
+        let (camera_state, focus) = (camera_state.clone(), focus.clone());
+        Callback::from(move |(slot, failure): (Slot, Option<Failure>)| {
+            focus_later(&focus, camera_selector(slot));
+            camera_state.set((None, failure.map(|f| (slot, f))));
+        })
+    };
+    let on_camera_file = {
+        let (camera_state, on_choose, focus) = (camera_state.clone(), on_choose.clone(), focus.clone());
+        Callback::from(move |(slot, file): (Slot, File)| {
+            focus_later(&focus, camera_selector(slot));
+            camera_state.set((None, None));
+            on_choose.emit((slot, file));
+        })
+    };
+    let camera_for = |slot: Slot| {
+        shows_camera(props.options.capture, slot, camera_blocker.is_none()).then(|| CameraSlot {
+            first: props.options.capture == Capture::Camera,
+            open: camera_state.0 == Some(slot),
+            video: video && slot == Slot::Liveness,
+            failure: camera_state.1.filter(|(s, _)| *s == slot).map(|(_, f)| f),
+            on_open: on_camera_open.clone(),
+            on_close: on_camera_close.clone(),
+            on_file: on_camera_file.clone(),
+        })
+    };
     // The form shows it takes the drop while a file is dragged over it.
     let on_drag_over = Callback::from(|e: DragEvent| {
         e.prevent_default();
@@ -473,6 +516,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                             on_choose={on_choose.clone()}
                             on_remove={on_remove.clone()}
                             texts={texts.clone()}
+                            camera={camera_for(*slot)}
                         />
                     }) }
                     </div>
@@ -510,6 +554,10 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         </div>
     }
 }
+
+/// The slot whose camera preview is open, and the slot whose camera last
+/// failed, with why.
+type CameraState = (Option<Slot>, Option<(Slot, Failure)>);
 
 /// Whether files can't be chosen now: before the customer is read, after
 /// the submission, for a refused customer, or while an unconfirmed
@@ -653,7 +701,7 @@ async fn choose_file(slot: Slot, file: File, selection: SelectionId, options: Rc
     let chosen = Chosen { selection, facts, upload: file.clone().into(), content_type, note: None, preview };
     dispatch.dispatch(Action::Choose { slot, chosen, checking: gate.is_some(), notice });
     if let Some(gate) = gate {
-        let check = check_photo(&file, options.max_file_size, gate).await;
+        let check = check_photo(&file, subject(slot), options.max_file_size, gate).await;
         dispatch.dispatch(Action::Checked {
             slot,
             selection,

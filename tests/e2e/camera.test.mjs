@@ -1,0 +1,252 @@
+// Guided camera capture through the real bundle, with Chromium's fake camera
+// playing the fixture photos (tests/e2e/lib/camera.mjs): a sharp document is
+// captured by itself and goes through a whole flow, a blurred one never is and
+// its hint says why, a denied permission leaves the file button working,
+// every track stops on capture, cancel, destroy() and a hidden page, a VGA
+// selfie is not "too small", and a liveness video is recorded and uploaded.
+// Each camera needs its own browser (the fake device is a launch flag).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as sandbox from './lib/sandbox.mjs';
+import { openDemo, recordConsole, photo, writeTestLog } from './lib/browser.mjs';
+import { fakeCamera, launchWithCamera } from './lib/camera.mjs';
+import { runFlow, goodFiles, dumpEvents } from './lib/flow.mjs';
+
+const report = [];
+const browsers = [];
+
+before(async () => {
+  await sandbox.waitUp();
+  await sandbox.clearFaults();
+});
+after(async () => {
+  await Promise.all(browsers.map((b) => b.close()));
+  writeTestLog('camera-report.txt', report.join('\n'));
+  console.log(report.join('\n'));
+});
+
+/** A page whose camera plays `specs`; every stream the page opens is kept in window.__streams. */
+async function cameraPage(name, specs, { size = '1600x1200', grant = true, init = null } = {}) {
+  const browser = await launchWithCamera(fakeCamera(name, { size, specs }), { grant });
+  browsers.push(browser);
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    window.__streams = [];
+    const media = navigator.mediaDevices;
+    if (media?.getUserMedia) {
+      const open = media.getUserMedia.bind(media);
+      media.getUserMedia = async (constraints) => {
+        const stream = await open(constraints);
+        window.__streams.push(stream);
+        return stream;
+      };
+    }
+  });
+  if (init) await context.addInitScript(init);
+  const page = await context.newPage();
+  const consoleLines = recordConsole(page);
+  return { page, consoleLines };
+}
+
+const liveTracks = (page) =>
+  page.evaluate(() => window.__streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length);
+const streamsOpened = (page) => page.evaluate(() => window.__streams.length);
+const view = (page) => page.$('[data-testid=camera-view]');
+const viewData = (page) => page.$eval('[data-testid=camera-view]', (el) => ({
+  phase: el.dataset.phase, hint: el.dataset.hint, frames: Number(el.dataset.frames), frameMs: Number(el.dataset.frameMs),
+}));
+
+/** Waits until the preview's phase is `phase`; returns its data. */
+async function waitPhase(page, phase, timeout = 20000) {
+  await page.waitForSelector(`[data-testid=camera-view][data-phase=${phase}]`, { timeout });
+  return viewData(page);
+}
+
+/** Samples the preview's frame data until `frames` frames were analysed (or it leaves `live`). */
+async function watchFrames(page, frames, timeout = 30000) {
+  const samples = [];
+  const end = Date.now() + timeout;
+  for (;;) {
+    const d = await viewData(page).catch(() => null);
+    if (!d) return samples;
+    samples.push({ ...d, at: Date.now() });
+    if (d.phase !== 'live' || d.frames >= frames || Date.now() > end) return samples;
+    await page.waitForTimeout(50);
+  }
+}
+
+async function openCamera(page, slot) {
+  await page.click(`[data-testid=camera-${slot}]`);
+  await page.waitForSelector('[data-testid=camera-view]', { timeout: 10000 });
+}
+
+test('a sharp document is captured by itself, confirmed, and goes through a whole flow as id_file', async () => {
+  const { page, consoleLines } = await cameraPage('sharp', ['sharp.jpg']);
+  const customerId = await sandbox.freshCustomer('cus_camera');
+  let captured;
+  const r = await runFlow(page, {
+    customerId,
+    docType: 'drivers_license',
+    // id_file is chosen as a file first, then replaced by the camera's photo.
+    files: goodFiles('drivers_license'),
+    beforeClick: async (p) => {
+      await openCamera(p, 'id_file');
+      // No shutter press: the photo is taken after consecutive good frames.
+      captured = await waitPhase(p, 'taken');
+      assert.equal(await liveTracks(p), 0, 'the camera stops once the photo is taken');
+      await p.click('[data-testid=use-photo]');
+      await p.waitForSelector('[data-testid=camera-view]', { state: 'detached' });
+      await p.waitForSelector('[data-slot=id_file][data-state=ready]', { timeout: 20000 });
+      assert.ok(await p.$('[data-testid=preview-id_file]'), 'the confirmed photo has a thumbnail');
+      // Focus returns to the slot's camera button.
+      assert.equal(await p.evaluate(() => document.activeElement?.dataset.testid), 'camera-id_file');
+    },
+  });
+  const why = `outcome=${r.outcome} ${r.message}\n${r.violations.join('\n')}\n${dumpEvents(r.events)}\n${consoleLines.join('\n')}`;
+  assert.equal(r.outcome, 'completed', why);
+  assert.deepEqual(r.violations, [], why);
+  assert.ok(captured.frames >= 3, `captured after ${captured.frames} frames: at least 3 consecutive good ones`);
+  // The id_file uploaded is the camera's photo (a PNG from ImageCapture here), not the chosen JPEG.
+  const presignId = r.events.filter((e) => e.kind === 'presign' && e.purpose === 'id_file' && e.status === 201);
+  assert.ok(presignId.length >= 1, why);
+  assert.match(String(presignId.at(-1).content_type), /^image\/(png|jpeg)$/);
+  assert.notEqual(presignId.at(-1).size, (await import('node:fs')).statSync(photo('sharp.jpg')).size, 'the camera photo, not the file');
+  report.push(`sharp.jpg (1600x1200 fake camera): auto-captured after ${captured.frames} analysed frames; uploaded as ${presignId.at(-1).content_type}, ${presignId.at(-1).size} B`);
+});
+
+test('a blurred document is never captured by itself: the hint says to hold still; the shutter, retake and cancel work', async () => {
+  const { page } = await cameraPage('blurred', ['blur_sigma12.jpg']);
+  await openDemo(page, { customer: await sandbox.freshCustomer('cus_camera_blur') });
+  await page.selectOption('[data-testid=doc-type]', 'passport');
+  await openCamera(page, 'id_file');
+  await waitPhase(page, 'live');
+  const samples = await watchFrames(page, 12);
+  const last = samples.at(-1);
+  assert.equal(last.phase, 'live', `never taken automatically: ${JSON.stringify(samples.slice(-3))}`);
+  assert.ok(last.frames >= 12, `12 frames analysed: ${JSON.stringify(last)}`);
+  assert.equal(last.hint, 'hold_still');
+  assert.match(await page.textContent('[data-testid=camera-hint]'), /blurry/i);
+  const ms = samples.filter((s) => s.frames > 0).map((s) => s.frameMs).sort((a, b) => a - b);
+  report.push(`blur_sigma12.jpg: ${last.frames} frames analysed, never captured; hint "${last.hint}"; frame analysis median ${ms[ms.length >> 1]} ms`);
+  // The shutter takes it anyway; the photo then meets the same gate as a file.
+  await page.click('[data-testid=shutter]');
+  await waitPhase(page, 'taken');
+  assert.equal(await liveTracks(page), 0);
+  await page.click('[data-testid=retake]');
+  await waitPhase(page, 'live');
+  assert.equal(await streamsOpened(page), 2, 'retake opens the camera again');
+  assert.equal(await liveTracks(page), 1);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid=camera-view]', { state: 'detached' });
+  assert.equal(await liveTracks(page), 0, 'cancel stops every track');
+  await page.click('[data-testid=camera-id_file]');
+  await waitPhase(page, 'live');
+  await page.click('[data-testid=shutter]');
+  await waitPhase(page, 'taken');
+  await page.click('[data-testid=use-photo]');
+  await page.waitForSelector('[data-slot=id_file][data-state=attention]', { timeout: 20000 });
+  assert.match(await page.textContent('[data-testid=error-id_file]'), /blurry/i, 'the photo meets the same gate as a chosen file');
+});
+
+test('a denied camera says so in one sentence and the file button still works', async () => {
+  const { page } = await cameraPage('sharp', ['sharp.jpg'], { grant: false });
+  await openDemo(page, { customer: await sandbox.freshCustomer('cus_camera_denied') });
+  await page.selectOption('[data-testid=doc-type]', 'passport');
+  await page.click('[data-testid=camera-id_file]');
+  const error = await page.waitForSelector('[data-testid=camera-error]', { timeout: 10000 });
+  assert.equal(await error.getAttribute('data-failure'), 'camera_denied');
+  assert.match(await error.textContent(), /wasn't allowed.*choose a file/i);
+  assert.equal(await view(page), null);
+  assert.equal(await liveTracks(page), 0);
+  await page.setInputFiles('[data-testid=file-id_file]', photo('sharp.jpg'));
+  await page.waitForSelector('[data-slot=id_file][data-state=ready]', { timeout: 20000 });
+});
+
+test('destroy() and a hidden page stop every track', async () => {
+  const { page } = await cameraPage('blurred', ['blur_sigma12.jpg']);
+  await openDemo(page, { customer: await sandbox.freshCustomer('cus_camera_stop') });
+  await page.selectOption('[data-testid=doc-type]', 'passport');
+  await openCamera(page, 'id_file');
+  await waitPhase(page, 'live');
+  assert.equal(await liveTracks(page), 1);
+  // The page goes to the background (another app, a locked phone).
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await page.waitForSelector('[data-testid=camera-view]', { state: 'detached' });
+  assert.equal(await liveTracks(page), 0, 'hidden page: camera off');
+  await page.evaluate(() => { delete document.hidden; });
+  await openCamera(page, 'id_file');
+  await waitPhase(page, 'live');
+  assert.equal(await liveTracks(page), 1);
+  await page.evaluate(() => window.kycWidget.destroy());
+  await page.waitForFunction(() => window.__streams.flatMap((s) => s.getTracks()).every((t) => t.readyState === 'ended'), null, { timeout: 5000 });
+  assert.equal(await page.$('.kyc-upload'), null, 'the widget is gone');
+});
+
+test('a 640x480 front camera gives a selfie that is not refused as too small', async () => {
+  const { page } = await cameraPage('selfie', ['sharp.jpg'], { size: '640x480' });
+  await openDemo(page, { customer: await sandbox.freshCustomer('cus_camera_selfie') });
+  await page.selectOption('[data-testid=doc-type]', 'passport');
+  await openCamera(page, 'liveness_check_file');
+  const taken = await waitPhase(page, 'taken');
+  await page.click('[data-testid=use-photo]');
+  await page.waitForSelector('[data-slot=liveness_check_file][data-state=ready]', { timeout: 20000 });
+  assert.equal(await page.textContent('[data-testid=error-liveness_check_file]'), '');
+  report.push(`selfie at 640x480: auto-captured after ${taken.frames} frames, accepted`);
+});
+
+test('liveness: "video" records a short selfie video that is uploaded as liveness_check_file', async () => {
+  const { page, consoleLines } = await cameraPage('selfie', ['sharp.jpg'], { size: '640x480' });
+  const customerId = await sandbox.freshCustomer('cus_camera_video');
+  const r = await runFlow(page, {
+    customerId,
+    docType: 'passport',
+    params: { liveness: 'video' },
+    files: { id_file: photo('sharp.jpg'), liveness_check_file: photo('exif_rotated.jpg') },
+    beforeClick: async (p) => {
+      await p.click('[data-testid=camera-liveness_check_file]');
+      await waitPhase(p, 'live');
+      await p.click('[data-testid=shutter]');
+      await waitPhase(p, 'recording');
+      const prompt = await p.textContent('[data-testid=camera-hint]');
+      assert.match(prompt, /look straight|turn your head/i);
+      await waitPhase(p, 'taken', 15000);
+      assert.equal(await liveTracks(p), 0);
+      await p.click('[data-testid=use-photo]');
+      await p.waitForSelector('[data-slot=liveness_check_file][data-state=ready]', { timeout: 20000 });
+      assert.match(await p.textContent('[data-slot=liveness_check_file] .kyc-file-name'), /^camera-liveness_check_file\.(webm|mp4)$/);
+    },
+  });
+  const why = `outcome=${r.outcome} ${r.message}\n${r.violations.join('\n')}\n${dumpEvents(r.events)}\n${consoleLines.join('\n')}`;
+  assert.equal(r.outcome, 'completed', why);
+  assert.deepEqual(r.violations, [], why);
+  const video = r.events.filter((e) => e.kind === 'presign' && e.purpose === 'liveness_check_file' && e.status === 201).at(-1);
+  assert.match(String(video?.content_type), /^video\/(webm|mp4)$/, why);
+  report.push(`liveness video: ${video.content_type}, ${video.size} B`);
+});
+
+test('capture: "files" shows no camera; without getUserMedia "auto" hides it and "camera" says why', async () => {
+  const { page } = await cameraPage('sharp', ['sharp.jpg'], {
+    init: () => { if (new URLSearchParams(location.search).get('no_gum') === '1') delete Navigator.prototype.mediaDevices; },
+  });
+  const customer = await sandbox.freshCustomer('cus_camera_modes');
+  await openDemo(page, { customer, capture: 'files' });
+  await page.selectOption('[data-testid=doc-type]', 'drivers_license');
+  assert.equal(await page.$('[data-testid^=camera-]'), null, 'files only');
+  await openDemo(page, { customer });
+  await page.selectOption('[data-testid=doc-type]', 'drivers_license');
+  const shown = await page.$$eval('[data-testid^=camera-]', (els) => els.map((e) => e.dataset.testid));
+  assert.deepEqual(shown, ['camera-id_file', 'camera-id_file_back', 'camera-liveness_check_file'], 'no camera for proof of address');
+  await openDemo(page, { customer, no_gum: 1 });
+  await page.selectOption('[data-testid=doc-type]', 'passport');
+  assert.equal(await page.$('[data-testid^=camera-]'), null, 'auto: no API, no button');
+  await openDemo(page, { customer, no_gum: 1, capture: 'camera' });
+  await page.selectOption('[data-testid=doc-type]', 'passport');
+  await page.click('[data-testid=camera-id_file]');
+  const error = await page.waitForSelector('[data-testid=camera-error]');
+  assert.equal(await error.getAttribute('data-failure'), 'camera_unsupported');
+  await page.setInputFiles('[data-testid=file-id_file]', photo('sharp.jpg'));
+  await page.waitForSelector('[data-slot=id_file][data-state=ready]', { timeout: 20000 });
+});
