@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example fake_camera -- \
-//!     --out FILE.y4m --size 1600x1200 [--fps 30] [--range limited|full] SPEC...
+//!     --out FILE.y4m --size 1600x1200 [--fps 30] [--range limited|full] [--zoom F] SPEC...
 //! ```
 //!
 //! Each `SPEC` is `photo.jpg[:frames]` (default 1 frame); frames are written
@@ -21,6 +21,10 @@
 //! full-range samples: Chromium then shows them with more contrast (luma
 //! below 16 black, above 235 white).
 //!
+//! `--zoom F` (0 < F ≤ 1, default 1) shows each photo covering only the
+//! centre F × F of the frame, on a plain grey background: a document held
+//! too far from the camera.
+//!
 //! Bad arguments and unreadable photos exit with code 2 and a message.
 //!
 //! Host only: `image` is a native dev-dependency, so on wasm32 this is an
@@ -37,7 +41,7 @@ use std::process::ExitCode;
 use image::RgbImage;
 
 const USAGE: &str = "usage: fake_camera --out FILE.y4m --size WxH [--fps N] \
-                     [--range limited|full] photo.jpg[:frames]...";
+                     [--range limited|full] [--zoom F] photo.jpg[:frames]...";
 
 /// What the command line asks for.
 struct Args {
@@ -46,6 +50,8 @@ struct Args {
     height: u32,
     fps: u32,
     range: Range,
+    /// Share of the frame's width and height the photo covers.
+    zoom: f64,
     /// Photo and number of frames, in playing order.
     specs: Vec<(PathBuf, u32)>,
 }
@@ -63,7 +69,7 @@ fn main() -> ExitCode {
 
 fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
     let (mut out, mut size, mut fps, mut specs) = (None, None, 30, Vec::new());
-    let mut range = Range::Limited;
+    let (mut range, mut zoom) = (Range::Limited, 1.0);
     while let Some(arg) = argv.next() {
         let mut value = || argv.next().ok_or(format!("{arg} needs a value"));
         match arg.as_str() {
@@ -71,6 +77,11 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
             "--size" => size = Some(parse_size(&value()?)?),
             "--fps" => fps = parse_positive(&value()?, "--fps")?,
             "--range" => range = Range::parse(&value()?)?,
+            "--zoom" => {
+                let text = value()?;
+                zoom = text.parse().ok().filter(|z: &f64| *z > 0.0 && *z <= 1.0)
+                    .ok_or(format!("--zoom {text}: expected a number in (0, 1]"))?;
+            }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             spec => specs.push(parse_spec(spec)?),
         }
@@ -86,6 +97,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
         height,
         fps,
         range,
+        zoom,
         specs,
     })
 }
@@ -126,7 +138,7 @@ fn run(args: &Args) -> Result<(), String> {
     let mut frames: HashMap<&Path, Vec<u8>> = HashMap::new();
     for (path, _) in &args.specs {
         if !frames.contains_key(path.as_path()) {
-            let rgb = cover(&decode(path)?, args.width, args.height);
+            let rgb = framed(&decode(path)?, args.width, args.height, args.zoom);
             frames.insert(
                 path.as_path(),
                 to_yuv420(&rgb, args.width as usize, args.range),
@@ -159,6 +171,24 @@ fn decode(path: &Path) -> Result<RgbImage, String> {
         .decode()
         .map_err(|e| format!("{}: not a readable image: {e}", path.display()))?;
     Ok(image.into_rgb8())
+}
+
+/// The frame: `image` covering the centre `zoom` of `width`×`height`, on a
+/// plain grey background when `zoom` < 1.
+fn framed(image: &RgbImage, width: u32, height: u32, zoom: f64) -> Vec<u8> {
+    let even = |n: u32| ((f64::from(n) * zoom / 2.0).round() as u32 * 2).max(2);
+    let (iw, ih) = (even(width), even(height));
+    if (iw, ih) == (width, height) {
+        return cover(image, width, height);
+    }
+    let inner = cover(image, iw, ih);
+    let mut out = vec![138u8; width as usize * height as usize * 3];
+    let (x0, y0) = (((width - iw) / 2) as usize, ((height - ih) / 2) as usize);
+    for (row, line) in inner.chunks_exact(iw as usize * 3).enumerate() {
+        let start = ((y0 + row) * width as usize + x0) * 3;
+        out[start..start + line.len()].copy_from_slice(line);
+    }
+    out
 }
 
 /// Scales `image` to cover `width`×`height` (aspect kept, centre cropped)

@@ -117,8 +117,9 @@ pub enum Hint {
     Glare,
     /// Out of focus or moving.
     HoldStill,
-    /// The document does not fill the outline.
-    MoveCloser,
+    /// The subject does not fit the outline: too far (a small island in
+    /// it) or too close (cut off by it).
+    Fit,
     /// Good: keep still while the next frames confirm it.
     Good,
 }
@@ -132,8 +133,8 @@ impl Hint {
             (Hint::TooBright, _) => Msg::CameraTooBright,
             (Hint::Glare, _) => Msg::CameraGlare,
             (Hint::HoldStill, _) => Msg::CameraHoldStill,
-            (Hint::MoveCloser, Subject::Document) => Msg::CameraMoveCloser,
-            (Hint::MoveCloser, Subject::Face) => Msg::CameraFaceCloser,
+            (Hint::Fit, Subject::Document) => Msg::CameraFitOutline,
+            (Hint::Fit, Subject::Face) => Msg::CameraFitOval,
             (Hint::Good, _) => Msg::CameraGood,
         }
     }
@@ -146,7 +147,7 @@ impl Hint {
             Hint::TooBright => "too_bright",
             Hint::Glare => "glare",
             Hint::HoldStill => "hold_still",
-            Hint::MoveCloser => "move_closer",
+            Hint::Fit => "fit",
             Hint::Good => "good",
         }
     }
@@ -166,7 +167,7 @@ pub fn hint(report: &Report, filled: bool) -> Hint {
     } else if worst(ReasonCode::Blurry) {
         Hint::HoldStill
     } else if !filled || worst(ReasonCode::TooSmall) {
-        Hint::MoveCloser
+        Hint::Fit
     } else {
         Hint::Good
     }
@@ -174,42 +175,57 @@ pub fn hint(report: &Report, filled: bool) -> Hint {
 
 /// Side of the grid the outlined area is split into to tell whether the
 /// document fills it.
-pub const FILL_GRID: u32 = 4;
+pub const FILL_GRID: usize = 8;
 
-/// Share of the grid's cells that must show detail (print, edges, a face)
-/// for the outline to count as filled.
-pub const FILL_CELLS: f64 = 0.75;
+/// A luma step (horizontal plus vertical, between neighbours) from which a
+/// pixel is on an edge: print, a card's border, a face's features.
+pub const EDGE_STEP: u16 = 24;
 
-/// Mean absolute horizontal-plus-vertical luma step, per pixel, above
-/// which a cell shows detail. Plain paper, a table top or a wall sit well
-/// below it; a document's print and a face's features above.
-pub const FILL_DETAIL: f64 = 2.0;
+/// Share of a cell's pixels on edges from which the cell shows detail.
+/// One line across a cell is about 1 % of it; plain paper, a table top,
+/// a wall or a card's plain background have none.
+pub const DETAIL_SHARE: f64 = 0.008;
 
-/// Whether the subject fills the outline: at least [`FILL_CELLS`] of the
-/// [`FILL_GRID`]² cells of the `w` × `h` luma show detail. A document held
-/// far away leaves the outer cells empty (background), so the customer is
-/// asked to move closer.
+/// Share of the outline's width and of its height the detailed cells must
+/// span: 7 of the 8 cells. A document held far away is a small island of
+/// detail in the middle (the fixture photo at half size spans 6 of 8); one
+/// that fills the outline has print or its own edges near every side, even
+/// where its face is plain (a card's blank corner).
+pub const FILL_SPAN: f64 = 0.85;
+
+/// Whether the subject fills the outline: the cells of a
+/// [`FILL_GRID`]² grid over the `w` × `h` luma that show detail span at
+/// least [`FILL_SPAN`] of both its width and its height. Otherwise the
+/// customer is asked to fit the document to the outline (a document held
+/// so close that the outline cuts it off shows no edges near the sides
+/// either, when its face is plain there).
 pub fn fills_outline(luma: &[u8], w: u32, h: u32) -> bool {
     let (w, h) = (w as usize, h as usize);
-    if w < 2 * FILL_GRID as usize || h < 2 * FILL_GRID as usize || luma.len() < w * h {
+    let grid = FILL_GRID;
+    if w < 2 * grid || h < 2 * grid || luma.len() < w * h {
         return false;
     }
-    let grid = FILL_GRID as usize;
-    let mut energy = vec![0u64; grid * grid];
-    let mut count = vec![0u64; grid * grid];
+    let mut edges = [0u32; FILL_GRID * FILL_GRID];
     for y in 0..h - 1 {
-        let row = &luma[y * w..(y + 1) * w];
-        let below = &luma[(y + 1) * w..(y + 2) * w];
+        let (row, below) = (&luma[y * w..(y + 1) * w], &luma[(y + 1) * w..(y + 2) * w]);
         let cy = y * grid / h;
         for x in 0..w - 1 {
-            let step = row[x].abs_diff(row[x + 1]) as u64 + row[x].abs_diff(below[x]) as u64;
-            let cell = cy * grid + x * grid / w;
-            energy[cell] += step;
-            count[cell] += 1;
+            if u16::from(row[x].abs_diff(row[x + 1])) + u16::from(row[x].abs_diff(below[x])) >= EDGE_STEP {
+                edges[cy * grid + x * grid / w] += 1;
+            }
         }
     }
-    let detailed = energy.iter().zip(&count).filter(|(e, n)| **n > 0 && **e as f64 / **n as f64 >= FILL_DETAIL).count();
-    detailed as f64 >= FILL_CELLS * (grid * grid) as f64
+    let cell_pixels = (w * h / (grid * grid)) as f64;
+    let (mut min, mut max) = ((grid, grid), (0, 0));
+    for (i, count) in edges.iter().enumerate() {
+        if f64::from(*count) >= DETAIL_SHARE * cell_pixels {
+            let (x, y) = (i % grid, i / grid);
+            min = (min.0.min(x), min.1.min(y));
+            max = (max.0.max(x), max.1.max(y));
+        }
+    }
+    let span = |lo: usize, hi: usize| if hi >= lo { (hi - lo + 1) as f64 / grid as f64 } else { 0.0 };
+    span(min.0, max.0) >= FILL_SPAN && span(min.1, max.1) >= FILL_SPAN
 }
 
 /// Consecutive good frames that trigger the automatic capture: one good
@@ -369,12 +385,12 @@ mod tests {
     #[test]
     fn the_worst_problem_is_the_one_hint() {
         assert_eq!(hint(&report(&[]), true), Hint::Good);
-        assert_eq!(hint(&report(&[]), false), Hint::MoveCloser);
+        assert_eq!(hint(&report(&[]), false), Hint::Fit);
         assert_eq!(hint(&report(&[(ReasonCode::Blurry, Verdict::Warn)]), true), Hint::HoldStill);
         assert_eq!(hint(&report(&[(ReasonCode::Blurry, Verdict::Reject), (ReasonCode::Glare, Verdict::Warn)]), false), Hint::Glare);
         assert_eq!(hint(&report(&[(ReasonCode::TooDark, Verdict::Reject)]), false), Hint::TooDark);
         assert_eq!(hint(&report(&[(ReasonCode::Overexposed, Verdict::Reject)]), true), Hint::TooBright);
-        assert_eq!(hint(&report(&[(ReasonCode::TooSmall, Verdict::Warn)]), true), Hint::MoveCloser);
+        assert_eq!(hint(&report(&[(ReasonCode::TooSmall, Verdict::Warn)]), true), Hint::Fit);
     }
 
     #[test]
@@ -427,19 +443,22 @@ mod tests {
 
     #[test]
     fn a_document_fills_the_outline_and_a_blank_wall_does_not() {
-        let (w, h) = (64u32, 40u32);
-        // Print everywhere: stripes.
-        let print: Vec<u8> = (0..w * h).map(|i| if (i % w) % 4 < 2 { 40 } else { 220 }).collect();
-        assert!(fills_outline(&print, w, h));
-        // Print in the middle only: a document held far away.
-        let far: Vec<u8> = (0..w * h)
-            .map(|i| {
-                let (x, y) = (i % w, i / w);
-                if (24..40).contains(&x) && (15..25).contains(&y) && x % 4 < 2 { 40 } else { 200 }
-            })
-            .collect();
+        let (w, h) = (160u32, 100u32);
+        let image = |ink: &dyn Fn(u32, u32) -> bool| -> Vec<u8> {
+            (0..w * h).map(|i| if ink(i % w, i / w) { 40 } else { 210 }).collect()
+        };
+        // Print everywhere.
+        assert!(fills_outline(&image(&|x, _| x % 4 < 2), w, h));
+        // A card with a plain face: its border and one block of print.
+        let card = image(&|x, y| x == 3 || x == w - 4 || y == 3 || y == h - 4 || ((20..60).contains(&x) && (40..70).contains(&y) && x % 3 == 0));
+        assert!(fills_outline(&card, w, h));
+        // The same card far away: a small island in the middle.
+        let far = image(&|x, y| {
+            let (x, y) = (x as i32 - 80, y as i32 - 50);
+            (x.abs() == 30 && y.abs() <= 18) || (y.abs() == 18 && x.abs() <= 30) || (x.abs() < 20 && y.abs() < 8 && x % 3 == 0)
+        });
         assert!(!fills_outline(&far, w, h));
-        assert!(!fills_outline(&vec![128; (w * h) as usize], w, h));
+        assert!(!fills_outline(&vec![128; (w * h) as usize], w, h), "a blank wall");
         assert!(!fills_outline(&[], 0, 0), "no frame, no fill");
     }
 

@@ -50,8 +50,8 @@ enum Phase {
     Live { hint: Hint, frames: u32, ms: u32 },
     /// Recording a video, for `elapsed` seconds so far.
     Recording { elapsed: u32 },
-    /// Taking the photo.
-    Taking,
+    /// Taking the photo, after `frames` analysed frames.
+    Taking { frames: u32 },
     /// The photo or video, to confirm or retake.
     Taken { file: File, url: Rc<ObjectUrl>, frames: u32 },
 }
@@ -72,7 +72,7 @@ fn phase_name(phase: &Phase) -> &'static str {
         Phase::Starting => "starting",
         Phase::Live { .. } => "live",
         Phase::Recording { .. } => "recording",
-        Phase::Taking => "taking",
+        Phase::Taking { .. } => "taking",
         Phase::Taken { .. } => "taken",
     }
 }
@@ -103,7 +103,7 @@ async fn take(props: &CameraViewProps, session: &Live, frames: u32) {
     let taken = if props.video {
         handle.record(props.slot, VIDEO_SECONDS * 1000).await
     } else {
-        session.phase.set(Phase::Taking);
+        session.phase.set(Phase::Taking { frames });
         handle.photo(props.slot).await
     };
     // Stopped now; and if the view went away meanwhile, it is already.
@@ -286,14 +286,14 @@ pub fn CameraView(props: &CameraViewProps) -> Html {
     let subject = crate::core::camera::subject(props.slot);
     let (hint, frames, ms) = match &*phase {
         Phase::Live { hint, frames, ms } => (*hint, *frames, *ms),
-        Phase::Taken { frames, .. } => (Hint::Good, *frames, 0),
+        Phase::Taken { frames, .. } | Phase::Taking { frames } => (Hint::Good, *frames, 0),
         _ => (Hint::Starting, 0, 0),
     };
     let hint_text = match &*phase {
         Phase::Recording { elapsed } => texts.get(video_prompt(*elapsed)),
         Phase::Live { .. } if props.video => texts.get(Msg::VideoLookStraight),
         Phase::Taken { .. } => texts.get(Msg::CameraCheck),
-        Phase::Taking => texts.get(Msg::CameraGood),
+        Phase::Taking { .. } => texts.get(Msg::CameraGood),
         _ => texts.get(hint.msg(subject)),
     };
     let taken = match &*phase {

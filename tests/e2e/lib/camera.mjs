@@ -15,15 +15,16 @@ const CACHE = path.join(ROOT, 'target', 'fake-camera');
  * or is an absolute path. Chromium loops the video at its own resolution, so
  * `size` (WxH, both even) is the camera's resolution. `range` 'limited'
  * (default) makes the page see the photo's own pixel values; 'full' looks
- * contrastier in Chromium (see the example's docs). Built once and reused
+ * contrastier in Chromium (see the example's docs). `zoom` < 1 shows the
+ * photos small, on a grey background (a document held too far away). Built once and reused
  * while newer than the example's source and made from the same arguments (a
  * release build of the example the first time: minutes on a cold cache).
  */
-export function fakeCamera(name, { size = '1600x1200', fps = 30, range = 'limited', specs }) {
+export function fakeCamera(name, { size = '1600x1200', fps = 30, range = 'limited', zoom = 1, specs }) {
   if (!/^[\w.-]+$/.test(name)) throw new Error(`fakeCamera: bad name ${JSON.stringify(name)}`);
   if (!specs?.length) throw new Error('fakeCamera: no specs');
   const out = path.join(CACHE, `${name}-${size}.y4m`);
-  const args = ['--out', out, '--size', size, '--fps', String(fps), '--range', range, ...specs.map(resolveSpec)];
+  const args = ['--out', out, '--size', size, '--fps', String(fps), '--range', range, '--zoom', String(zoom), ...specs.map(resolveSpec)];
   const stamp = `${out}.args`;
   if (isFresh(out) && readOr(stamp) === JSON.stringify(args)) return out;
 
