@@ -11,7 +11,8 @@
 // each state reached once and the viewport resized.
 // The states are tests/e2e/lib/states.mjs's (the ones a11y.test.mjs checks):
 // empty, doc-<type>, ready, attention-photo, attention-missing, uploading, stopped,
-// submitted, verified, rejected, business.
+// submitted, verified, rejected, business, and the live camera's camera-live,
+// camera-taken, camera-selfie, camera-denied (each with its own fake camera).
 //
 // Sandbox: a running one with the admin API at E2E_API (default
 // http://127.0.0.1:8787; E2E_STORAGE, E2E_DEMO likewise) is reused; otherwise one
@@ -61,7 +62,7 @@ if (!fs.existsSync(path.join(e2e, 'node_modules', 'playwright-core'))) {
 }
 // After the environment is set: the lib reads the addresses when it loads.
 const sandbox = await import(path.join(e2e, 'lib', 'sandbox.mjs'));
-const { STATES, PHONE, newContext, setPageParams } = await import(path.join(e2e, 'lib', 'states.mjs'));
+const { STATES, PHONE, newContext, browserFor, setPageParams } = await import(path.join(e2e, 'lib', 'states.mjs'));
 if (locale) setPageParams({ locale });
 const { launch } = await import(path.join(e2e, 'lib', 'browser.mjs'));
 
@@ -136,7 +137,8 @@ const failed = [];
 try {
   await sandbox.clearFaults();
   for (const state of states) {
-    const context = await newContext(browser, PHONE);
+    const own = await browserFor(state, browser);
+    const context = await newContext(own.browser, PHONE);
     const page = await context.newPage();
     try {
       await state.reach(page);
@@ -152,6 +154,7 @@ try {
       failed.push(`${state.name}: ${e.message.split('\n')[0]}`);
     } finally {
       await context.close();
+      await own.close();
       await state.cleanup?.();
     }
   }

@@ -15,7 +15,7 @@ import * as sandbox from './lib/sandbox.mjs';
 import { launch, recordConsole, writeTestLog } from './lib/browser.mjs';
 import { runAxe, formatViolations, shortViolations } from './lib/axe.mjs';
 import {
-  STATES, PHONE, DESKTOP, NARROW, newContext, frames, overflowReport, formatOverflow, overflowSummary,
+  STATES, PHONE, DESKTOP, NARROW, newContext, browserFor, frames, overflowReport, formatOverflow, overflowSummary,
 } from './lib/states.mjs';
 
 const ONLY = process.env.A11Y_STATES ? new Set(process.env.A11Y_STATES.split(',')) : null;
@@ -43,7 +43,8 @@ after(async () => {
 for (const state of STATES) {
   if (ONLY && !ONLY.has(state.name)) continue;
   test(`${state.name}: ${state.what}`, async (t) => {
-    const context = await newContext(browser, PHONE);
+    const own = await browserFor(state, browser);
+    const context = await newContext(own.browser, PHONE);
     const page = await context.newPage();
     const consoleLines = recordConsole(page);
     const found = {};
@@ -71,6 +72,7 @@ for (const state of STATES) {
       if (state.holds) held = await state.holds(page);
     } finally {
       await context.close();
+      await own.close();
       await state.cleanup?.();
     }
     const line = [`${state.name}:`];

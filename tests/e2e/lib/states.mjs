@@ -238,6 +238,73 @@ export const STATES = [
   },
 ];
 
+/**
+ * The live camera's states: each names the fake camera it needs (`camera`:
+ * the fixture photos and the camera's size, `grant: false` for a refused
+ * permission); a11y.test.mjs and scripts/screenshots.mjs give it a browser
+ * with that camera (tests/e2e/lib/camera.mjs).
+ */
+export const CAMERA_STATES = [
+  {
+    name: 'camera-live',
+    what: "driver's license front, live preview with the card's outline; a blurred picture: \"Hold still\"",
+    camera: { name: 'blur_sigma12_jpg', specs: ['blur_sigma12.jpg'] },
+    reach: async (page) => {
+      await openFresh(page);
+      await page.selectOption('[data-testid=doc-type]', 'drivers_license');
+      await page.click('[data-testid=camera-id_file]');
+      await page.waitForSelector('[data-testid=camera-view][data-hint=hold_still]', { timeout: 20000 });
+    },
+    holds: (page) => page.$eval('[data-testid=camera-view]', (el) => el.dataset.phase === 'live').catch(() => false),
+  },
+  {
+    name: 'camera-taken',
+    what: 'passport page taken by itself after good frames: confirm or retake',
+    camera: { name: 'sharp_jpg', specs: ['sharp.jpg'] },
+    reach: async (page) => {
+      await openFresh(page);
+      await page.selectOption('[data-testid=doc-type]', 'passport');
+      await page.click('[data-testid=camera-id_file]');
+      await page.waitForSelector('[data-testid=camera-view][data-phase=taken] img', { timeout: 20000 });
+      await page.waitForFunction(() => document.querySelector('[data-testid=camera-view] img')?.complete);
+    },
+  },
+  {
+    name: 'camera-selfie',
+    what: 'selfie: front camera (640x480) with the oval; a dark picture: "Too dark"',
+    camera: { name: 'too_dark_jpg', specs: ['too_dark.jpg'], size: '640x480' },
+    reach: async (page) => {
+      await openFresh(page);
+      await page.selectOption('[data-testid=doc-type]', 'passport');
+      await page.click('[data-testid=camera-liveness_check_file]');
+      await page.waitForSelector('[data-testid=camera-view][data-hint=too_dark]', { timeout: 20000 });
+    },
+    holds: (page) => page.$eval('[data-testid=camera-view]', (el) => el.dataset.phase === 'live').catch(() => false),
+  },
+  {
+    name: 'camera-denied',
+    what: 'the camera permission refused: one sentence, the file button still there',
+    camera: { name: 'sharp_jpg', specs: ['sharp.jpg'], grant: false },
+    reach: async (page) => {
+      await openFresh(page);
+      await page.selectOption('[data-testid=doc-type]', 'passport');
+      await page.click('[data-testid=camera-id_file]');
+      await page.waitForSelector('[data-testid=camera-error]', { timeout: 20000 });
+    },
+  },
+];
+
+STATES.push(...CAMERA_STATES);
+
+/** A browser for `state`: `shared` unless the state needs a camera (then its own; close it after). */
+export async function browserFor(state, shared) {
+  if (!state.camera) return { browser: shared, close: async () => {} };
+  const { fakeCamera, launchWithCamera } = await import('./camera.mjs');
+  const { name, specs, size, grant = true } = state.camera;
+  const browser = await launchWithCamera(fakeCamera(name, { specs, size }), { grant });
+  return { browser, close: () => browser.close() };
+}
+
 export const stateByName = (name) => {
   const s = STATES.find((x) => x.name === name);
   if (!s) throw new Error(`unknown state ${name}; known: ${STATES.map((x) => x.name).join(', ')}`);
