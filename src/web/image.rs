@@ -1,14 +1,19 @@
-//! Browser glue of the quality gate: decode a chosen photo with
-//! `createImageBitmap`, read its pixels once, and hand them to the pure core
-//! ([`crate::core::quality`]); re-encode oversized photos as JPEG.
+//! Browser glue of the quality gate: decode a chosen photo, read its pixels
+//! once, and hand them to the pure core ([`crate::core::quality`]);
+//! re-encode oversized photos as JPEG.
 //!
 //! One decode per check: the photo's own size and EXIF orientation come from
-//! its header (parsed in Rust from the first 64 KiB), and the browser decodes
-//! straight to the analysis size with the orientation applied. Only formats
-//! whose header is not parsed (HEIF in Safari, GIF, …) take a full-size
-//! decode, drawn scaled onto the canvas.
+//! its header (parsed in Rust from the first 64 KiB). A JPEG is decoded by
+//! WebCodecs' `ImageDecoder` at a reduced DCT scale, the smallest n/8 of
+//! the stored size that still covers the analysis size, which is cheaper
+//! than the full-size decode it replaces; the canvas draws it down to the
+//! analysis size with the orientation applied. Other formats, and browsers
+//! without `ImageDecoder`, are decoded by `createImageBitmap` straight to the
+//! analysis size. Only formats whose header is not parsed (HEIF in Safari,
+//! GIF, …) take a full-size decode, drawn scaled onto the canvas.
 
-use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
+use js_sys::{ArrayBuffer, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -18,9 +23,41 @@ use web_sys::{
 
 use crate::core::catalog::Msg;
 use crate::core::quality::{
-    analysis_size, assess, luma_from_rgba, parse_header, HeaderError, ImageFormat, ReasonCode,
-    Report,
+    analysis_size, assess, luma_from_rgba, parse_header, HeaderError, ImageFormat, ImageHeader,
+    ReasonCode, Report,
 };
+
+// WebCodecs' `ImageDecoder`: web-sys binds it only behind
+// `web_sys_unstable_apis`, and the gate needs three calls of it.
+#[wasm_bindgen]
+extern "C" {
+    type ImageDecoder;
+    /// `new ImageDecoder(init)`; throws where the API is missing.
+    #[wasm_bindgen(constructor, catch)]
+    fn new(init: &Object) -> Result<ImageDecoder, JsValue>;
+    /// `decode()`: a promise of a [`DecodeResult`].
+    #[wasm_bindgen(method)]
+    fn decode(this: &ImageDecoder) -> Promise;
+    #[wasm_bindgen(method)]
+    fn close(this: &ImageDecoder);
+    /// `{image: VideoFrame, complete}`.
+    type DecodeResult;
+    /// The `VideoFrame`, seen as an `ImageBitmap` (see [`Picture`]).
+    #[wasm_bindgen(method, getter)]
+    fn image(this: &DecodeResult) -> ImageBitmap;
+    /// A WebCodecs `VideoFrame`.
+    type VideoFrame;
+    /// Width as displayed, orientation applied.
+    #[wasm_bindgen(method, getter, js_name = displayWidth)]
+    fn display_width(this: &VideoFrame) -> u32;
+    #[wasm_bindgen(method, getter, js_name = displayHeight)]
+    fn display_height(this: &VideoFrame) -> u32;
+    /// A `Blob`, for `stream()` (web-sys binds it with its `ReadableStream`
+    /// feature only).
+    type StreamingBlob;
+    #[wasm_bindgen(method)]
+    fn stream(this: &StreamingBlob) -> JsValue;
+}
 
 /// Bytes read for the header; a JPEG whose frame header lies further (large
 /// metadata segments) is read again up to [`HEADER_MAX_BYTES`].
@@ -89,11 +126,12 @@ fn browser(what: &str, err: JsValue) -> ImageError {
     ImageError::Browser(format!("{what}: {}", detail.unwrap_or_default()))
 }
 
-/// The photo's displayed size and the decode that reaches the analysis size.
+/// The photo's format and, when its header was parsed, its stored size and
+/// orientation.
 struct Source {
     format: ImageFormat,
-    /// Displayed size, from the header; `None` when only a decode tells.
-    size: Option<(u32, u32)>,
+    /// `None` when only a decode tells the size.
+    header: Option<ImageHeader>,
 }
 
 async fn read_source(blob: &Blob) -> Result<Source, ImageError> {
@@ -105,10 +143,10 @@ async fn read_source(blob: &Blob) -> Result<Source, ImageError> {
     loop {
         let bytes = read_bytes(blob, len).await?;
         match parse_header(&bytes) {
-            Ok(header) => return Ok(Source { format: header.format, size: Some(header.oriented_size()) }),
+            Ok(header) => return Ok(Source { format: header.format, header: Some(header) }),
             Err(HeaderError::Empty) => return Err(ImageError::Empty),
             Err(HeaderError::Malformed(_)) => return Err(ImageError::Unreadable),
-            Err(HeaderError::NotParsed(format)) => return Ok(Source { format, size: None }),
+            Err(HeaderError::NotParsed(format)) => return Ok(Source { format, header: None }),
             Err(HeaderError::NeedMore) if len < total && len < HEADER_MAX_BYTES => {
                 len = (len * 4.0).min(total).min(HEADER_MAX_BYTES);
             }
@@ -117,7 +155,7 @@ async fn read_source(blob: &Blob) -> Result<Source, ImageError> {
                 return match format {
                     // The file ends inside the header.
                     _ if len >= total && format.decodes_everywhere() => Err(ImageError::Unreadable),
-                    _ => Ok(Source { format, size: None }),
+                    _ => Ok(Source { format, header: None }),
                 };
             }
         }
@@ -130,12 +168,62 @@ async fn read_bytes(blob: &Blob, len: f64) -> Result<Vec<u8>, ImageError> {
     Ok(Uint8Array::new(&buffer.unchecked_into::<ArrayBuffer>()).to_vec())
 }
 
+/// A decoded picture, closed when dropped: an `ImageBitmap`, or a WebCodecs
+/// `VideoFrame` held through the same bindings (`drawImage` draws both,
+/// orientation applied, and both have `close()`; web-sys binds `VideoFrame`
+/// only as an unstable API).
+struct Picture(ImageBitmap);
+
+impl Drop for Picture {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// The DCT scale n/8 (n in 1–8) a JPEG of `stored` size is decoded at: the
+/// smallest that still covers `target`, the analysis size.
+fn jpeg_scale(stored: (u32, u32), target: (u32, u32)) -> u32 {
+    let long = stored.0.max(stored.1).max(1);
+    (8 * target.0.max(target.1)).div_ceil(long).clamp(1, 8)
+}
+
+/// `new ImageDecoder(…)` for a JPEG, decoding at the DCT scale that covers
+/// `target`; `None` where the API is missing.
+fn jpeg_decoder(blob: &Blob, header: &ImageHeader, target: (u32, u32)) -> Option<ImageDecoder> {
+    let n = jpeg_scale((header.width, header.height), target);
+    // Chromium turns the desired size into a pixel budget and takes the
+    // largest n/8 within it: one pixel more per side keeps rounding from
+    // dropping to (n-1)/8.
+    let desired = |v: u32| (v * n).div_ceil(8) + 1;
+    let init = Object::new();
+    for (key, value) in [
+        ("data", blob.unchecked_ref::<StreamingBlob>().stream()),
+        ("type", "image/jpeg".into()),
+        ("desiredWidth", desired(header.width).into()),
+        ("desiredHeight", desired(header.height).into()),
+    ] {
+        Reflect::set(&init, &key.into(), &value).ok()?;
+    }
+    ImageDecoder::new(&init).ok()
+}
+
+/// The decoded frame, or `None` when the decode failed (`createImageBitmap`
+/// then decides what is wrong with the file) or the frame did not come out
+/// in the header's orientation: an `ImageDecoder` that leaves the EXIF
+/// orientation out gives the stored size, and the photo is decoded again.
+fn oriented_frame(decoded: Result<JsValue, JsValue>, header: &ImageHeader) -> Option<Picture> {
+    let frame = Picture(decoded.ok()?.unchecked_into::<DecodeResult>().image());
+    let (sw, sh) = header.oriented_size();
+    let shown = frame.0.unchecked_ref::<VideoFrame>();
+    ((shown.display_width() >= shown.display_height()) == (sw >= sh)).then_some(frame)
+}
+
 /// `createImageBitmap(blob, {imageOrientation: "from-image", resize…})`.
 async fn decode(
     blob: &Blob,
     format: ImageFormat,
     resize: Option<((u32, u32), ResizeQuality)>,
-) -> Result<ImageBitmap, ImageError> {
+) -> Result<Picture, ImageError> {
     let window = web_sys::window().ok_or_else(|| ImageError::Browser("no window".into()))?;
     let options = ImageBitmapOptions::new();
     options.set_image_orientation(ImageOrientation::FromImage);
@@ -148,7 +236,7 @@ async fn decode(
         .create_image_bitmap_with_blob_and_image_bitmap_options(blob, &options)
         .map_err(|e| browser("createImageBitmap", e))?;
     match JsFuture::from(promise).await {
-        Ok(bitmap) => Ok(bitmap.unchecked_into()),
+        Ok(bitmap) => Ok(Picture(bitmap.unchecked_into())),
         // The decoder rejects: a damaged file in a format every browser
         // reads, otherwise a format this browser lacks.
         Err(_) if format.decodes_everywhere() => Err(ImageError::Unreadable),
@@ -156,8 +244,8 @@ async fn decode(
     }
 }
 
-/// A 2D context on a new `w` × `h` canvas with `bitmap` drawn to fill it.
-fn draw(bitmap: &ImageBitmap, w: u32, h: u32) -> Result<(OffscreenCanvas, OffscreenCanvasRenderingContext2d), ImageError> {
+/// A 2D context on a new `w` × `h` canvas with `picture` drawn to fill it.
+fn draw(picture: &Picture, w: u32, h: u32) -> Result<(OffscreenCanvas, OffscreenCanvasRenderingContext2d), ImageError> {
     let canvas = OffscreenCanvas::new(w, h).map_err(|e| browser("OffscreenCanvas", e))?;
     // The pixels are read back once: keep the canvas in CPU memory.
     let settings = Object::new();
@@ -168,9 +256,10 @@ fn draw(bitmap: &ImageBitmap, w: u32, h: u32) -> Result<(OffscreenCanvas, Offscr
         .map_err(|e| browser("getContext", e))?
         .ok_or_else(|| ImageError::Browser("no 2d context".into()))?
         .unchecked_into::<OffscreenCanvasRenderingContext2d>();
-    // Only the fallback path (a full-size decode) is scaled here.
+    // Scales a JPEG decoded at a DCT scale (less than 2:1) or a full-size
+    // decode of a format whose header is not parsed.
     let _ = Reflect::set(&ctx, &"imageSmoothingQuality".into(), &"high".into());
-    ctx.draw_image_with_image_bitmap_and_dw_and_dh(bitmap, 0.0, 0.0, f64::from(w), f64::from(h))
+    ctx.draw_image_with_image_bitmap_and_dw_and_dh(&picture.0, 0.0, 0.0, f64::from(w), f64::from(h))
         .map_err(|e| browser("drawImage", e))?;
     Ok((canvas, ctx))
 }
@@ -198,28 +287,45 @@ pub const THUMBNAIL_SIDE: u32 = 192;
 
 async fn check(blob: &Blob, thumbnail: bool) -> Result<(Report, Option<Blob>), ImageError> {
     let source = read_source(blob).await?;
-    let (bitmap, (sw, sh)) = match source.size {
-        Some((sw, sh)) => {
-            let target = analysis_size(sw, sh);
-            (decode(blob, source.format, Some((target, ANALYSIS_RESIZE))).await?, (sw, sh))
+    let (picture, (sw, sh)) = match source.header {
+        Some(header) => {
+            let size = header.oriented_size();
+            let target = analysis_size(size.0, size.1);
+            let decoder = match header.format {
+                ImageFormat::Jpeg => jpeg_decoder(blob, &header, target),
+                _ => None,
+            };
+            let scaled = match decoder {
+                Some(decoder) => {
+                    let decoded = JsFuture::from(decoder.decode()).await;
+                    decoder.close();
+                    oriented_frame(decoded, &header)
+                }
+                None => None,
+            };
+            let picture = match scaled {
+                Some(frame) => frame,
+                None => decode(blob, source.format, Some((target, ANALYSIS_RESIZE))).await?,
+            };
+            (picture, size)
         }
         None => {
             let full = decode(blob, source.format, None).await?;
-            let size = (full.width(), full.height());
+            let size = (full.0.width(), full.0.height());
             (full, size)
         }
     };
     let (w, h) = analysis_size(sw, sh);
-    let pixels = draw(&bitmap, w, h).and_then(|(_, ctx)| {
+    let pixels = draw(&picture, w, h).and_then(|(_, ctx)| {
         ctx.get_image_data(0.0, 0.0, f64::from(w), f64::from(h)).map_err(|e| browser("getImageData", e))
     });
     // A preview is a nicety: a failure to draw it leaves the check as is.
     let small = thumbnail.then(|| {
         let scale = (f64::from(THUMBNAIL_SIDE) / f64::from(w.max(h))).min(1.0);
         let side = |v: u32| ((f64::from(v) * scale).round() as u32).max(1);
-        draw(&bitmap, side(w), side(h)).ok()
+        draw(&picture, side(w), side(h)).ok()
     });
-    bitmap.close();
+    drop(picture);
     let luma = luma_from_rgba(&pixels?.data());
     let preview = match small.flatten() {
         Some((canvas, _)) => encode_jpeg(&canvas, 0.8).await.ok(),
@@ -247,10 +353,9 @@ pub async fn downscale_to_jpeg(blob: &Blob, w: u32, h: u32, quality: f64) -> Res
     }
     let format = ImageFormat::sniff(&read_bytes(blob, 32.0_f64.min(blob.size())).await?);
     // High-quality resampling keeps glyph edges crisp in the upload.
-    let bitmap = decode(blob, format, Some(((w, h), ResizeQuality::High))).await?;
-    let drawn = draw(&bitmap, w, h);
-    bitmap.close();
-    let (canvas, _) = drawn?;
+    let picture = decode(blob, format, Some(((w, h), ResizeQuality::High))).await?;
+    let (canvas, _) = draw(&picture, w, h)?;
+    drop(picture);
     encode_jpeg(&canvas, quality).await
 }
 
