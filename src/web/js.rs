@@ -17,10 +17,13 @@ pub fn sleep(ms: u64) -> gloo_timers::future::TimeoutFuture {
     gloo_timers::future::TimeoutFuture::new(ms.min(i32::MAX as u64) as u32)
 }
 
-/// A random UUID (v4) for idempotency keys.
+/// A random UUID (v4) for idempotency keys. `crypto.randomUUID` exists
+/// only in secure contexts; a page on plain http (a phone testing a dev
+/// server over the LAN) gets a time-and-random id instead of a throw.
 pub fn uuid() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
+        .filter(|c| js_sys::Reflect::has(c, &"randomUUID".into()).unwrap_or(false))
         .map(|c| c.random_uuid())
         .unwrap_or_else(|| format!("{:x}-{:x}", now_ms() as u64, (js_sys::Math::random() * 1e16) as u64))
 }

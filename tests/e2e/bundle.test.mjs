@@ -61,9 +61,14 @@ test('the bundle contains no client secret', () => {
 // reported apart below). Paid back by building the release wasm with
 // nightly's build-std, std's optimize_for_size and -Cpanic=immediate-abort
 // (scripts/release-env.sh: no panic messages or their formatting, std
-// compiled for size): -13.9 kB, 158.0 kB. The budget is back at 162 500 B.
+// compiled for size): -13.9 kB, 158.0 kB, within the 162 500 B budget.
+// Guided camera capture (the preview component, its session, the frame
+// check, 32 messages, camera.js, its CSS) cost 14.8 kB and reading JPEGs
+// with ImageDecoder 0.7 kB (173.5 kB); -Zfmt-debug=none and
+// -Zlocation-detail=none won 1.1 kB back: 172.4 kB. The budget was raised
+// to 174 000 B for the camera.
 // The aim is 125 000 B.
-const WIDGET_BUDGET_GZIP = 162_500;
+const WIDGET_BUDGET_GZIP = 174_000;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');

@@ -7,8 +7,10 @@
 // Each camera needs its own browser (the fake device is a launch flag).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import * as sandbox from './lib/sandbox.mjs';
-import { openDemo, recordConsole, photo, writeTestLog } from './lib/browser.mjs';
+import { openDemo, recordConsole, photo, writeTestLog, demoUrl } from './lib/browser.mjs';
+import { DEMO } from './lib/sandbox.mjs';
 import { fakeCamera, launchWithCamera } from './lib/camera.mjs';
 import { runFlow, goodFiles, dumpEvents } from './lib/flow.mjs';
 
@@ -292,4 +294,54 @@ test('capture: "files" shows no camera; without getUserMedia "auto" hides it and
   assert.equal(await error.getAttribute('data-failure'), 'camera_unsupported');
   await page.setInputFiles('[data-testid=file-id_file]', photo('sharp.jpg'));
   await page.waitForSelector('[data-slot=id_file][data-state=ready]', { timeout: 20000 });
+});
+
+test('an iframe without allow="camera" and an insecure page: the camera says why, the file button works; allow="camera" lets it run', async () => {
+  const { page } = await cameraPage('sharp', ['sharp.jpg']);
+  const customer = await sandbox.freshCustomer('cus_camera_frames');
+  // The host page is another origin than the widget's page: a page of its
+  // own on localhost framing the demo on 127.0.0.1 (both on this machine, so
+  // Chromium's local-network checks let the frame load).
+  const widgetUrl = (params) => demoUrl({ api: `${sandbox.API}/v1`, customer, customer_type: 'individual', ...params });
+  const server = http.createServer((req, res) => {
+    const allow = new URL(req.url, 'http://localhost').searchParams.get('allow');
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<!doctype html><title>host</title><iframe ${allow ? 'allow="camera"' : ''} src="${widgetUrl({ capture: 'camera' })}" width="420" height="900"></iframe>`);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = `http://localhost:${server.address().port}`;
+  after(() => server.close());
+  for (const allow of [false, true]) {
+    await page.goto(`${host}/${allow ? '?allow=1' : ''}`);
+    const frame = await (await page.waitForSelector('iframe')).contentFrame();
+    await frame.waitForSelector('[data-testid=doc-type]:not([disabled])', { timeout: 20000 });
+    await frame.selectOption('[data-testid=doc-type]', 'passport');
+    await frame.click('[data-testid=camera-id_file]');
+    if (allow) {
+      await frame.waitForSelector('[data-testid=camera-view][data-phase=taken]', { timeout: 20000 });
+      continue;
+    }
+    const error = await frame.waitForSelector('[data-testid=camera-error]');
+    assert.equal(await error.getAttribute('data-failure'), 'camera_blocked');
+    assert.match(await error.textContent(), /isn't allowed to use the camera/);
+    await frame.setInputFiles('[data-testid=file-id_file]', photo('sharp.jpg'));
+    await frame.waitForSelector('[data-slot=id_file][data-state=ready]', { timeout: 20000 });
+  }
+  // Plain http on a name that is not localhost: not a secure context.
+  // (webhooks=0: no event stream, which a routed request would hold open.)
+  await page.route('http://kyc.test/**', async (route) => {
+    const response = await route.fetch({ url: route.request().url().replace('http://kyc.test', DEMO) });
+    await route.fulfill({ response });
+  });
+  await page.goto(widgetUrl({ capture: 'camera', webhooks: 0 }).replace(DEMO, 'http://kyc.test'));
+  assert.equal(await page.evaluate(() => window.isSecureContext), false);
+  await page.waitForSelector('[data-testid=doc-type]:not([disabled])', { timeout: 20000 });
+  await page.selectOption('[data-testid=doc-type]', 'passport');
+  await page.click('[data-testid=camera-id_file]');
+  const insecure = await page.waitForSelector('[data-testid=camera-error]');
+  assert.equal(await insecure.getAttribute('data-failure'), 'camera_insecure_context');
+  assert.match(await insecure.textContent(), /secure \(https\) page/);
+  await page.setInputFiles('[data-testid=file-id_file]', photo('sharp.jpg'));
+  await page.waitForSelector('[data-slot=id_file][data-state=ready]', { timeout: 20000 });
+  assert.equal(await streamsOpened(page), 0, 'no camera was opened where it may not be');
 });

@@ -74,8 +74,8 @@ after(async () => {
 test('package.sh: the tarball holds exactly the package files, with a complete package.json', async () => {
   const list = (await run('tar', ['-tzf', tgz])).stdout.trim().split('\n').sort();
   const snippets = list.filter((f) => f.startsWith('package/snippets/'));
-  assert.equal(snippets.length, 2, `two snippets expected: ${list.join(', ')}`);
-  for (const name of ['element', 'locales']) {
+  assert.equal(snippets.length, 3, `three snippets expected: ${list.join(', ')}`);
+  for (const name of ['camera', 'element', 'locales']) {
     const pattern = new RegExp(`^package/snippets/kyc-upload-[0-9a-f]+/www/${name}\\.js$`);
     assert.ok(snippets.some((s) => pattern.test(s)), `the ${name} snippet: ${snippets.join(', ')}`);
   }
@@ -113,7 +113,7 @@ test('package.sh: the tarball holds exactly the package files, with a complete p
   const glue = await read('kyc-upload.js');
   assert.match(glue, /new URL\(["']kyc-upload_bg\.wasm["'],\s*import\.meta\.url\)/);
   const imported = [...glue.matchAll(/from\s*["']\.\/(snippets\/[^"']+)["']/g)].map((m) => `package/${m[1]}`).sort();
-  assert.deepEqual(imported, [...snippets].sort(), 'the module imports its snippets (the element, the locale loader)');
+  assert.deepEqual(imported, [...snippets].sort(), 'the module imports its snippets (the camera, the element, the locale loader)');
   assert.match(await read('element.js'), /import init from "\.\/kyc-upload\.js"/);
   const readme = await read('README.md');
   assert.match(readme, new RegExp(`npm install \\./kyc-upload-${VERSION.replace(/\./g, '\\.')}\\.tgz`));
