@@ -38,6 +38,8 @@ const options: KycUploadOptions = {
     "pt-PT": { "slot.selfie": "Selfie" },
   },
   qualityGate: "warn",
+  capture: "camera",
+  liveness: "video",
   pollStatus: true,
   pollIntervalMs: 30_000,
   stallTimeoutMs: 30_000,
