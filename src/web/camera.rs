@@ -101,8 +101,9 @@ impl Stream {
         let (ow, oh) = (((f64::from(w) * scale) as u32).max(1), ((f64::from(h) * scale) as u32).max(1));
         let rgba = draw_frame(&self.video, x, y, w, h, ow, oh)?;
         let luma = luma_from_rgba(&rgba);
-        let report = assess_subject(subject(slot), vw, vh, &luma, ow, oh);
-        let hint = hint(&report, fills_outline(&luma, ow, oh));
+        let subject = subject(slot);
+        let report = assess_subject(subject, vw, vh, &luma, ow, oh);
+        let hint = hint(&report, fills_outline(subject, &luma, ow, oh));
         Some(FrameCheck { hint, ms: now_ms() - start })
     }
 

@@ -60,7 +60,12 @@ const viewData = (page) => page.$eval('[data-testid=camera-view]', (el) => ({
 
 /** Waits until the preview's phase is `phase`; returns its data. */
 async function waitPhase(page, phase, timeout = 20000) {
-  await page.waitForSelector(`[data-testid=camera-view][data-phase=${phase}]`, { timeout });
+  try {
+    await page.waitForSelector(`[data-testid=camera-view][data-phase=${phase}]`, { timeout });
+  } catch (e) {
+    const seen = await viewData(page).catch(() => 'no preview');
+    throw new Error(`the preview never reached ${phase}: ${JSON.stringify(seen)}\n${e.message}`);
+  }
   return viewData(page);
 }
 
@@ -207,7 +212,7 @@ test('a denied camera says so in one sentence and the file button still works', 
   await page.waitForSelector('[data-slot=id_file][data-state=ready]', { timeout: 20000 });
 });
 
-test('destroy() and a hidden page stop every track', async () => {
+test('destroy(), a hidden page and the slot going away stop every track', async () => {
   const { page } = await cameraPage('blurred', ['blur_sigma12.jpg']);
   await openDemo(page, { customer: await sandbox.freshCustomer('cus_camera_stop') });
   await page.selectOption('[data-testid=doc-type]', 'passport');
@@ -225,6 +230,20 @@ test('destroy() and a hidden page stop every track', async () => {
   await openCamera(page, 'id_file');
   await waitPhase(page, 'live');
   assert.equal(await liveTracks(page), 1);
+  // Another document type: the preview closes with its slot, and does not
+  // come back by itself when the slot does.
+  await page.keyboard.press('Escape');
+  await page.selectOption('[data-testid=doc-type]', 'drivers_license');
+  await openCamera(page, 'id_file_back');
+  await waitPhase(page, 'live');
+  await page.selectOption('[data-testid=doc-type]', 'passport');
+  await page.waitForSelector('[data-testid=camera-view]', { state: 'detached' });
+  assert.equal(await liveTracks(page), 0, 'the back side went away: camera off');
+  await page.selectOption('[data-testid=doc-type]', 'drivers_license');
+  await page.waitForSelector('[data-testid=camera-id_file_back]');
+  assert.equal(await view(page), null, 'no preview opens without a click');
+  await openCamera(page, 'id_file');
+  await waitPhase(page, 'live');
   await page.evaluate(() => window.kycWidget.destroy());
   await page.waitForFunction(() => window.__streams.flatMap((s) => s.getTracks()).every((t) => t.readyState === 'ended'), null, { timeout: 5000 });
   assert.equal(await page.$('.kyc-upload'), null, 'the widget is gone');

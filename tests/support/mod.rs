@@ -153,7 +153,8 @@ pub fn recorder<T: 'static>() -> (yew::Callback<T>, Rc<RefCell<Vec<T>>>) {
     (yew::Callback::from(move |value: T| sink.borrow_mut().push(value)), seen)
 }
 
-/// A watch on `window.createImageBitmap`, the widget's photo decoder: counts
+/// A watch on the widget's photo decoders (`window.createImageBitmap`, and
+/// WebCodecs' `ImageDecoder` for JPEGs): counts
 /// the decodes started and settled per source blob, and can hold one blob's
 /// decode until [`Decodes::release`], so a test knows a photo check is under
 /// way, or is over, instead of guessing with a sleep. Restores the original
@@ -175,6 +176,34 @@ window.createImageBitmap = function (source, ...rest) {
   result.then(mark, mark);
   return result;
 };
+// JPEGs are decoded by WebCodecs' ImageDecoder from `blob.stream()`: the
+// stream is traced back to its blob, and the decode counted and held alike.
+const originalStream = Blob.prototype.stream;
+const blobOf = new WeakMap();
+Blob.prototype.stream = function () {
+  const stream = originalStream.call(this);
+  blobOf.set(stream, this);
+  return stream;
+};
+const OriginalDecoder = window.ImageDecoder;
+if (OriginalDecoder) {
+  window.ImageDecoder = class extends OriginalDecoder {
+    constructor(init) {
+      super(init);
+      this.source = blobOf.get(init.data);
+    }
+    decode(...args) {
+      const source = this.source;
+      bump(started, source);
+      const decode = () => super.decode(...args);
+      const hold = holds.get(source);
+      const result = hold ? hold.promise.then(decode) : decode();
+      const mark = () => setTimeout(() => bump(settled, source), 0);
+      result.then(mark, mark);
+      return result;
+    }
+  };
+}
 return {
   hold(source) {
     let release;
@@ -190,6 +219,8 @@ return {
   settled: (source) => settled.get(source) || 0,
   restore() {
     window.createImageBitmap = original;
+    Blob.prototype.stream = originalStream;
+    if (OriginalDecoder) window.ImageDecoder = OriginalDecoder;
     for (const hold of holds.values()) hold.release();
     holds.clear();
   },

@@ -84,14 +84,14 @@ struct Session {
     stream: Rc<RefCell<Option<Stream>>>,
     /// The shutter was pressed.
     shutter: Rc<Cell<bool>>,
-    _hidden: Option<Closure<dyn FnMut()>>,
+    hidden: Option<Closure<dyn FnMut()>>,
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
         self.alive.set(false);
         drop(self.stream.borrow_mut().take());
-        if let (Some(hidden), Some(document)) = (&self._hidden, document()) {
+        if let (Some(hidden), Some(document)) = (&self.hidden, document()) {
             let _ = document.remove_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
         }
     }
@@ -145,7 +145,7 @@ fn start(props: CameraViewProps, video: NodeRef, phase: UseStateHandle<Phase>) -
     if let Some(document) = document() {
         let _ = document.add_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
     }
-    let session = Session { alive: alive.clone(), stream: stream.clone(), shutter: shutter.clone(), _hidden: Some(hidden) };
+    let session = Session { alive: alive.clone(), stream: stream.clone(), shutter: shutter.clone(), hidden: Some(hidden) };
     let live = Live { alive: alive.clone(), stream: stream.clone(), phase: phase.clone() };
     spawn_local(async move {
         let Some(element) = video.get() else { return };

@@ -421,8 +421,11 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         })
     };
     let on_document = {
-        let dispatch = state.dispatcher();
+        let (dispatch, camera_state) = (state.dispatcher(), camera_state.clone());
         Callback::from(move |e: Event| {
+            // Another document: an open preview closes (its slot may go
+            // away) and does not come back by itself with the slot.
+            camera_state.set((None, None));
             let select: HtmlSelectElement = e.target_unchecked_into();
             let value = select.value();
             match DocumentType::parse(&value) {
