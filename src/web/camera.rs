@@ -49,7 +49,7 @@ pub struct Stream {
     stream: JsValue,
     video: JsValue,
     /// Keeps the `ended` listener alive as long as the stream.
-    _ended: Option<Closure<dyn FnMut()>>,
+    _ended: Closure<dyn FnMut()>,
 }
 
 impl Drop for Stream {
@@ -84,7 +84,7 @@ impl Stream {
         })?;
         let ended = Closure::<dyn FnMut()>::new(on_ended);
         watch_ended(&stream, &ended);
-        Ok(Stream { stream, video, _ended: Some(ended) })
+        Ok(Stream { stream, video, _ended: ended })
     }
 
     /// Checks the current frame's outlined area for `slot`: drawn at most

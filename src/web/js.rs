@@ -6,6 +6,24 @@ use crate::core::api::ErrorDetail;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+/// An object URL for a blob, revoked when dropped: whoever holds it (a
+/// preview's memo, the camera's taken photo) frees it by letting it go.
+#[derive(PartialEq)]
+pub struct ObjectUrl(pub String);
+
+impl ObjectUrl {
+    /// `URL.createObjectURL(blob)`, or `None` where it fails.
+    pub fn of(blob: &web_sys::Blob) -> Option<ObjectUrl> {
+        web_sys::Url::create_object_url_with_blob(blob).ok().map(ObjectUrl)
+    }
+}
+
+impl Drop for ObjectUrl {
+    fn drop(&mut self) {
+        let _ = web_sys::Url::revoke_object_url(&self.0);
+    }
+}
+
 /// Milliseconds since the epoch.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()

@@ -82,6 +82,25 @@ async function watchFrames(page, frames, timeout = 30000) {
   }
 }
 
+/**
+ * Waits until `slot` holds the camera's file (named `camera-<slot>.<ext>`)
+ * and its check is done: a slot that held a chosen file is "ready" before
+ * the confirmed photo replaces it.
+ */
+function cameraFileReady(page, slot) {
+  return page.waitForFunction((slot) => {
+    const card = document.querySelector(`[data-slot=${slot}]`);
+    const name = card?.querySelector('.kyc-file-name')?.textContent ?? '';
+    return card?.dataset.state === 'ready' && name.startsWith(`camera-${slot}.`);
+  }, slot, { timeout: 20000 });
+}
+
+/** The demo for a fresh customer (id prefix `prefix`), with `doc` chosen. */
+async function openForm(page, prefix, doc) {
+  await openDemo(page, { customer: await sandbox.freshCustomer(prefix) });
+  await page.selectOption('[data-testid=doc-type]', doc);
+}
+
 async function openCamera(page, slot) {
   await page.click(`[data-testid=camera-${slot}]`);
   await page.waitForSelector('[data-testid=camera-view]', { timeout: 10000 });
@@ -103,7 +122,7 @@ test('a sharp document is captured by itself, confirmed, and goes through a whol
       assert.equal(await liveTracks(p), 0, 'the camera stops once the photo is taken');
       await p.click('[data-testid=use-photo]');
       await p.waitForSelector('[data-testid=camera-view]', { state: 'detached' });
-      await p.waitForSelector('[data-slot=id_file][data-state=ready]', { timeout: 20000 });
+      await cameraFileReady(p, 'id_file');
       assert.ok(await p.$('[data-testid=preview-id_file]'), 'the confirmed photo has a thumbnail');
       // Focus returns to the slot's camera button.
       assert.equal(await p.evaluate(() => document.activeElement?.dataset.testid), 'camera-id_file');
@@ -147,8 +166,7 @@ test('each fixture photo as the camera: the good ones are captured by themselves
   const wrong = [];
   for (const [fixture, expected, zoom = 1] of SWEEP) {
     const { page } = await cameraPage(`${fixture.replace(/\W/g, '_')}${zoom === 1 ? '' : `_z${Math.round(zoom * 100)}`}`, [fixture], { zoom });
-    await openDemo(page, { customer: await sandbox.freshCustomer('cus_camera_sweep') });
-    await page.selectOption('[data-testid=doc-type]', 'drivers_license');
+    await openForm(page, 'cus_camera_sweep', 'drivers_license');
     await openCamera(page, 'id_file');
     await waitPhase(page, 'live');
     const samples = await watchFrames(page, WATCH_FRAMES);
@@ -166,8 +184,7 @@ test('each fixture photo as the camera: the good ones are captured by themselves
 
 test('a blurred document is never captured by itself: the hint says to hold still; the shutter, retake and cancel work', async () => {
   const { page } = await cameraPage('blurred', ['blur_sigma12.jpg']);
-  await openDemo(page, { customer: await sandbox.freshCustomer('cus_camera_blur') });
-  await page.selectOption('[data-testid=doc-type]', 'passport');
+  await openForm(page, 'cus_camera_blur', 'passport');
   await openCamera(page, 'id_file');
   await waitPhase(page, 'live');
   const samples = await watchFrames(page, 12);
@@ -200,8 +217,7 @@ test('a blurred document is never captured by itself: the hint says to hold stil
 
 test('a denied camera says so in one sentence and the file button still works', async () => {
   const { page } = await cameraPage('sharp', ['sharp.jpg'], { grant: false });
-  await openDemo(page, { customer: await sandbox.freshCustomer('cus_camera_denied') });
-  await page.selectOption('[data-testid=doc-type]', 'passport');
+  await openForm(page, 'cus_camera_denied', 'passport');
   await page.click('[data-testid=camera-id_file]');
   const error = await page.waitForSelector('[data-testid=camera-error]', { timeout: 10000 });
   assert.equal(await error.getAttribute('data-failure'), 'camera_denied');
@@ -214,8 +230,7 @@ test('a denied camera says so in one sentence and the file button still works', 
 
 test('destroy(), a hidden page and the slot going away stop every track', async () => {
   const { page } = await cameraPage('blurred', ['blur_sigma12.jpg']);
-  await openDemo(page, { customer: await sandbox.freshCustomer('cus_camera_stop') });
-  await page.selectOption('[data-testid=doc-type]', 'passport');
+  await openForm(page, 'cus_camera_stop', 'passport');
   await openCamera(page, 'id_file');
   await waitPhase(page, 'live');
   assert.equal(await liveTracks(page), 1);
@@ -251,8 +266,7 @@ test('destroy(), a hidden page and the slot going away stop every track', async 
 
 test('a 640x480 front camera gives a selfie that is not refused as too small', async () => {
   const { page } = await cameraPage('selfie', ['sharp.jpg'], { size: '640x480' });
-  await openDemo(page, { customer: await sandbox.freshCustomer('cus_camera_selfie') });
-  await page.selectOption('[data-testid=doc-type]', 'passport');
+  await openForm(page, 'cus_camera_selfie', 'passport');
   await openCamera(page, 'liveness_check_file');
   const taken = await waitPhase(page, 'taken');
   await page.click('[data-testid=use-photo]');
@@ -279,7 +293,7 @@ test('liveness: "video" records a short selfie video that is uploaded as livenes
       await waitPhase(p, 'taken', 15000);
       assert.equal(await liveTracks(p), 0);
       await p.click('[data-testid=use-photo]');
-      await p.waitForSelector('[data-slot=liveness_check_file][data-state=ready]', { timeout: 20000 });
+      await cameraFileReady(p, 'liveness_check_file');
       assert.match(await p.textContent('[data-slot=liveness_check_file] .kyc-file-name'), /^camera-liveness_check_file\.(webm|mp4)$/);
     },
   });

@@ -12,14 +12,14 @@ use crate::core::camera::{facing, next_frame_delay, outline, video_prompt, AutoC
 use crate::core::catalog::{Arg, Msg};
 use crate::core::rules::{DocumentType, Slot};
 use crate::web::camera::Stream;
-use crate::web::js::sleep;
+use crate::web::js::{sleep, ObjectUrl};
 use crate::web::texts::Texts;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{File, HtmlElement, Url};
+use web_sys::{File, HtmlElement};
 use yew::prelude::*;
 
 /// Props of [`CameraView`].
@@ -56,16 +56,6 @@ enum Phase {
     Taken { file: File, url: Rc<ObjectUrl>, frames: u32 },
 }
 
-/// An object URL revoked when dropped.
-#[derive(PartialEq)]
-pub struct ObjectUrl(String);
-
-impl Drop for ObjectUrl {
-    fn drop(&mut self) {
-        let _ = Url::revoke_object_url(&self.0);
-    }
-}
-
 /// The phase's name for `data-phase` (tests, host styling).
 fn phase_name(phase: &Phase) -> &'static str {
     match phase {
@@ -84,15 +74,15 @@ struct Session {
     stream: Rc<RefCell<Option<Stream>>>,
     /// The shutter was pressed.
     shutter: Rc<Cell<bool>>,
-    hidden: Option<Closure<dyn FnMut()>>,
+    hidden: Closure<dyn FnMut()>,
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
         self.alive.set(false);
         drop(self.stream.borrow_mut().take());
-        if let (Some(hidden), Some(document)) = (&self.hidden, document()) {
-            let _ = document.remove_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
+        if let Some(document) = document() {
+            let _ = document.remove_event_listener_with_callback("visibilitychange", self.hidden.as_ref().unchecked_ref());
         }
     }
 }
@@ -112,9 +102,9 @@ async fn take(props: &CameraViewProps, session: &Live, frames: u32) {
         return;
     }
     match taken {
-        Ok(file) => match Url::create_object_url_with_blob(&file) {
-            Ok(url) => session.phase.set(Phase::Taken { file, url: Rc::new(ObjectUrl(url)), frames }),
-            Err(_) => props.on_file.emit(file),
+        Ok(file) => match ObjectUrl::of(&file) {
+            Some(url) => session.phase.set(Phase::Taken { file, url: Rc::new(url), frames }),
+            None => props.on_file.emit(file),
         },
         Err(failure) => props.on_close.emit(Some(failure)),
     }
@@ -145,7 +135,7 @@ fn start(props: CameraViewProps, video: NodeRef, phase: UseStateHandle<Phase>) -
     if let Some(document) = document() {
         let _ = document.add_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
     }
-    let session = Session { alive: alive.clone(), stream: stream.clone(), shutter: shutter.clone(), hidden: Some(hidden) };
+    let session = Session { alive: alive.clone(), stream: stream.clone(), shutter: shutter.clone(), hidden };
     let live = Live { alive: alive.clone(), stream: stream.clone(), phase: phase.clone() };
     spawn_local(async move {
         let Some(element) = video.get() else { return };

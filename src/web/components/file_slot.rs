@@ -11,11 +11,12 @@ use crate::core::sniff::{accept_attribute, capture_attribute, FileKind};
 use crate::core::catalog::{Arg, Msg};
 use crate::core::validate::display_name;
 use crate::web::components::CameraView;
+use crate::web::js::ObjectUrl;
 use crate::web::state::{SlotPhase, SlotState};
 use crate::web::texts::Texts;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{ClipboardEvent, DataTransfer, File, HtmlInputElement, Url};
+use web_sys::{ClipboardEvent, DataTransfer, File, HtmlInputElement};
 use yew::prelude::*;
 
 /// Props of [`FileSlot`].
@@ -157,17 +158,6 @@ fn state_name(state: &SlotState) -> &'static str {
     }
 }
 
-/// An object URL, revoked when dropped: the memo that holds it drops it
-/// when the preview changes (remove, replace) or the card goes away
-/// (`destroy()`).
-struct ObjectUrl(String);
-
-impl Drop for ObjectUrl {
-    fn drop(&mut self) {
-        let _ = Url::revoke_object_url(&self.0);
-    }
-}
-
 /// Marks the element listening (a card, or the form) as the drop target
 /// while something is dragged over it (`data-drop`, straight on the
 /// element: a re-render per `dragover` would be wasted).
@@ -186,7 +176,7 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
     let state = &props.state;
     let chosen = state.chosen.as_ref();
     let preview = use_memo(chosen.and_then(|c| c.preview.clone()), |blob| {
-        blob.as_ref().and_then(|b| Url::create_object_url_with_blob(b).ok()).map(ObjectUrl)
+        blob.as_ref().and_then(ObjectUrl::of)
     });
     let choose = {
         let on_choose = props.on_choose.clone();

@@ -349,11 +349,13 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     // failure, shown in its slot.
     let camera_state: UseStateHandle<CameraState> = use_state(|| (None, None));
     let camera_blocker = *use_memo((), |()| camera::blocker());
+    // The selfie records a video rather than a photo.
     let video = props.options.liveness == Liveness::Video;
+    let records = move |slot: Slot| video && slot == Slot::Liveness;
     let on_camera_open = {
         let camera_state = camera_state.clone();
         Callback::from(move |slot: Slot| {
-            let failure = camera_blocker.or((video && slot == Slot::Liveness && !camera::can_record()).then_some(Failure::NoRecorder));
+            let failure = camera_blocker.or((records(slot) && !camera::can_record()).then_some(Failure::NoRecorder));
             camera_state.set(match failure {
                 Some(failure) => (None, Some((slot, failure))),
                 None => (Some(slot), None),
@@ -379,7 +381,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         shows_camera(props.options.capture, slot, camera_blocker.is_none()).then(|| CameraSlot {
             first: props.options.capture == Capture::Camera,
             open: camera_state.0 == Some(slot),
-            video: video && slot == Slot::Liveness,
+            video: records(slot),
             failure: camera_state.1.filter(|(s, _)| *s == slot).map(|(_, f)| f),
             on_open: on_camera_open.clone(),
             on_close: on_camera_close.clone(),

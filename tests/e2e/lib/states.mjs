@@ -249,23 +249,15 @@ export const CAMERA_STATES = [
     name: 'camera-live',
     what: "driver's license front, live preview with the card's outline; a blurred picture: \"Hold still\"",
     camera: { name: 'blur_sigma12_jpg', specs: ['blur_sigma12.jpg'] },
-    reach: async (page) => {
-      await openFresh(page);
-      await page.selectOption('[data-testid=doc-type]', 'drivers_license');
-      await page.click('[data-testid=camera-id_file]');
-      await page.waitForSelector('[data-testid=camera-view][data-hint=hold_still]', { timeout: 20000 });
-    },
-    holds: (page) => page.$eval('[data-testid=camera-view]', (el) => el.dataset.phase === 'live').catch(() => false),
+    reach: (page) => pressCamera(page, 'drivers_license', 'id_file', '[data-testid=camera-view][data-hint=hold_still]'),
+    holds: stillLive,
   },
   {
     name: 'camera-taken',
     what: 'passport page taken by itself after good frames: confirm or retake',
     camera: { name: 'sharp_jpg', specs: ['sharp.jpg'] },
     reach: async (page) => {
-      await openFresh(page);
-      await page.selectOption('[data-testid=doc-type]', 'passport');
-      await page.click('[data-testid=camera-id_file]');
-      await page.waitForSelector('[data-testid=camera-view][data-phase=taken] img', { timeout: 20000 });
+      await pressCamera(page, 'passport', 'id_file', '[data-testid=camera-view][data-phase=taken] img');
       await page.waitForFunction(() => document.querySelector('[data-testid=camera-view] img')?.complete);
     },
   },
@@ -273,26 +265,29 @@ export const CAMERA_STATES = [
     name: 'camera-selfie',
     what: 'selfie: front camera (640x480) with the oval; a dark picture: "Too dark"',
     camera: { name: 'too_dark_jpg', specs: ['too_dark.jpg'], size: '640x480' },
-    reach: async (page) => {
-      await openFresh(page);
-      await page.selectOption('[data-testid=doc-type]', 'passport');
-      await page.click('[data-testid=camera-liveness_check_file]');
-      await page.waitForSelector('[data-testid=camera-view][data-hint=too_dark]', { timeout: 20000 });
-    },
-    holds: (page) => page.$eval('[data-testid=camera-view]', (el) => el.dataset.phase === 'live').catch(() => false),
+    reach: (page) => pressCamera(page, 'passport', 'liveness_check_file', '[data-testid=camera-view][data-hint=too_dark]'),
+    holds: stillLive,
   },
   {
     name: 'camera-denied',
     what: 'the camera permission refused: one sentence, the file button still there',
     camera: { name: 'sharp_jpg', specs: ['sharp.jpg'], grant: false },
-    reach: async (page) => {
-      await openFresh(page);
-      await page.selectOption('[data-testid=doc-type]', 'passport');
-      await page.click('[data-testid=camera-id_file]');
-      await page.waitForSelector('[data-testid=camera-error]', { timeout: 20000 });
-    },
+    reach: (page) => pressCamera(page, 'passport', 'id_file', '[data-testid=camera-error]'),
   },
 ];
+
+/** A fresh form with `doc` chosen, "Take a photo" pressed on `slot`, and `selector` shown. */
+async function pressCamera(page, doc, slot, selector) {
+  await openFresh(page);
+  await page.selectOption('[data-testid=doc-type]', doc);
+  await page.click(`[data-testid=camera-${slot}]`);
+  await page.waitForSelector(selector, { timeout: 20000 });
+}
+
+/** The preview is still live (not taken by itself meanwhile). */
+function stillLive(page) {
+  return page.$eval('[data-testid=camera-view]', (el) => el.dataset.phase === 'live').catch(() => false);
+}
 
 STATES.push(...CAMERA_STATES);
 
