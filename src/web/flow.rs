@@ -126,7 +126,7 @@ impl Flow {
             .with_status_before(before);
         let files = entries;
         let final_sent = Rc::new(Cell::new(false));
-        let driver = Driver {
+        let mut driver = Driver {
             api,
             document,
             files,
@@ -138,8 +138,19 @@ impl Flow {
             last_failure: None,
         };
         let (abort, registration) = AbortHandle::new_pair();
+        let first = driver.submission.start();
+        // The first requests are queued now, before the caller's re-render
+        // ("uploading") is: the customer sees it while they travel. A plan
+        // that ends at once ends inside the driver's task instead, so the
+        // caller never hears "finished" before `start` returns.
+        let first = if first.iter().any(|c| matches!(c, Command::Finish(_))) {
+            first
+        } else {
+            driver.execute(first);
+            Vec::new()
+        };
         spawn_local(async move {
-            let _ = Abortable::new(driver.run(rx), registration).await;
+            let _ = Abortable::new(driver.run(first, rx), registration).await;
         });
         Flow { tx, abort, final_sent }
     }
@@ -194,9 +205,8 @@ struct Driver {
 }
 
 impl Driver {
-    async fn run(mut self, mut rx: UnboundedReceiver<Input>) {
-        let first = self.submission.start();
-        if self.execute(first) {
+    async fn run(mut self, first: Vec<Command>, mut rx: UnboundedReceiver<Input>) {
+        if !first.is_empty() && self.execute(first) {
             return;
         }
         while let Some(input) = rx.next().await {

@@ -29,6 +29,10 @@ thread_local! {
     /// The locale `navigator.languages` asks for, read once per page (the
     /// widget asks on every render).
     static BROWSER_LOCALE: std::cell::OnceCell<&'static str> = const { std::cell::OnceCell::new() };
+    /// The `Intl` formatters made so far, by locale and options: making one
+    /// costs the browser a hundred times more than using it, and every
+    /// render puts each file's size into words.
+    static FORMATTERS: RefCell<Vec<(&'static str, &'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The locale for the host's `locale` option, else the browser's languages.
@@ -127,15 +131,25 @@ impl Texts {
         direction(self.locale)
     }
 
-    fn locales(&self) -> Array {
-        Array::of1(&JsValue::from_str(self.locale))
+    /// The formatter for this locale and `key` (its options), made by
+    /// `make` from the locale list the first time it is asked for.
+    fn formatter<F: JsCast>(&self, key: &'static str, make: impl FnOnce(&Array) -> F) -> F {
+        FORMATTERS.with(|made| {
+            let mut made = made.borrow_mut();
+            if let Some((.., formatter)) = made.iter().find(|(locale, k, _)| *locale == self.locale && *k == key) {
+                return formatter.clone().unchecked_into();
+            }
+            let formatter = make(&Array::of1(&JsValue::from_str(self.locale)));
+            made.push((self.locale, key, formatter.as_ref().clone()));
+            formatter
+        })
     }
 
     /// `value` through `Intl.NumberFormat` with `options` (JSON: a static
     /// text parsed by the browser costs the bundle less than building the
     /// object field by field).
-    fn number(&self, value: f64, options: &str) -> String {
-        let format = Intl::NumberFormat::new(&self.locales(), &options_object(options));
+    fn number(&self, value: f64, options: &'static str) -> String {
+        let format = self.formatter(options, |locales| Intl::NumberFormat::new(locales, &options_object(options)));
         format.format().call1(&JsValue::NULL, &value.into()).ok().and_then(|s| s.as_string()).unwrap_or_default()
     }
 }
@@ -173,12 +187,13 @@ impl Formats for Texts {
     }
 
     fn time(&self, ms: f64) -> String {
-        let format = Intl::DateTimeFormat::new(&self.locales(), &options_object(DATE_TIME));
+        let format = self.formatter(DATE_TIME, |locales| Intl::DateTimeFormat::new(locales, &options_object(DATE_TIME)));
         let date = js_sys::Date::new(&JsValue::from_f64(ms));
         format.format().call1(&JsValue::NULL, &date).ok().and_then(|s| s.as_string()).unwrap_or_default()
     }
 
     fn plural(&self, n: u64) -> String {
-        Intl::PluralRules::new(&self.locales(), &Object::new()).select(n as f64).into()
+        // A key no options text can be (they are JSON objects).
+        self.formatter("plural", |locales| Intl::PluralRules::new(locales, &Object::new())).select(n as f64).into()
     }
 }

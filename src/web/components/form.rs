@@ -780,8 +780,11 @@ fn submit(
     let known = state.known.clone();
     let update = flow_updates(state.dispatcher(), flow.clone(), props.clone(), document, focus.clone(), texts.clone());
     let session = (state.key_prefix.clone(), state.before.clone());
+    // The flow first: its first requests go out before the re-render that
+    // shows "uploading" (both wait for the same microtask queue).
+    let started = Flow::start(api.clone(), document, entries, known, session, update);
+    *flow.borrow_mut() = Some(started);
     state.dispatch(Action::Submitting);
-    *flow.borrow_mut() = Some(Flow::start(api.clone(), document, entries, known, session, update));
 }
 
 fn flow_updates(
@@ -807,19 +810,22 @@ fn flow_updates(
             // Only the resume record reads it: no need to wait, nor to flush.
             FlowUpdate::FinalSent => {}
             FlowUpdate::Finished { outcome, known, .. } => {
-                batch.flush();
                 // Dropping the finished flow frees its tasks.
                 let _ = flow.borrow_mut().take();
                 if matches!(outcome, Outcome::Completed | Outcome::Confirmed) {
                     let submitted_at_ms = now_ms();
                     let files = known.iter().map(|(slot, _, k)| (*slot, k.file_id.clone())).collect();
+                    // The host first (it has had every progress event);
+                    // the form's held updates after.
                     props.on_submitted.emit(SubmittedInfo { customer_id: props.options.customer_id.clone(), files, submitted_at_ms });
+                    batch.flush();
                     // The form goes; the panel's heading takes the focus.
                     focus_later(&focus, "[data-testid=status] h3");
                     dispatch.dispatch(Action::Flow(update.clone()));
                     dispatch.dispatch(Action::Verification(Verification::Pending { since_ms: submitted_at_ms }));
                     return;
                 }
+                batch.flush();
                 end_with(&dispatch, &props, &texts, update.clone(), Some(document));
                 return;
             }
