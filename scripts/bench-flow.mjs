@@ -10,13 +10,13 @@
 // performance trace of one widget run (open it in Chrome's Performance panel).
 //
 //   node scripts/bench-flow.mjs            # needs a sandbox with --admin --demo-dir dist
-//   BENCH_RUNS=9 node scripts/bench-flow.mjs
+//   BENCH_RUNS=15 node scripts/bench-flow.mjs   # default 9
 //
 // Exits 0 whatever the figure is; exits 2 only if it could not measure.
 import * as sandbox from '../tests/e2e/lib/sandbox.mjs';
 import { launch, openDemo, chooseFiles, photo } from '../tests/e2e/lib/browser.mjs';
 
-const RUNS = Number(process.env.BENCH_RUNS || 5);
+const RUNS = Number(process.env.BENCH_RUNS || 9);
 const FILES = {
   id_file: photo('sharp.jpg'),
   id_file_back: photo('sharp.png'),
@@ -139,6 +139,10 @@ async function main() {
     const cell = (p, i) => Math.round(median(with_.map((r) => r.phases[p][i])));
     console.log(`bench: ${name.padEnd(8)} phases (median ms from start): ${PHASES.map((p) => `${p} ${cell(p, 0)}-${cell(p, 1)}`).join(', ')}, done ${Math.round(median(ms(runs)))}`);
   }
+  // Each widget run next to the baseline run beside it: the machine's
+  // drift (other load, the sandbox's growing database) cancels out.
+  const paired = widget.map((w, i) => w.ms / baseline[i].ms);
+  console.log(`bench: paired ratios (each widget run / the baseline run beside it): median ${median(paired).toFixed(2)}, IQR ${quantile(paired, 0.25).toFixed(2)}-${quantile(paired, 0.75).toFixed(2)}`);
   console.log(`bench: four-file driver's-license flow, widget/baseline median ratio = ${(mw / mb).toFixed(2)} (N=${RUNS} each, alternating)`);
 }
 

@@ -133,14 +133,15 @@ impl Texts {
 
     /// The formatter for this locale and `key` (its options), made by
     /// `make` from the locale list the first time it is asked for.
-    fn formatter<F: JsCast>(&self, key: &'static str, make: impl FnOnce(&Array) -> F) -> F {
+    /// (One function for the three kinds, not a generic: smaller bundle.)
+    fn formatter(&self, key: &'static str, make: &dyn Fn(&Array) -> JsValue) -> JsValue {
         FORMATTERS.with(|made| {
             let mut made = made.borrow_mut();
             if let Some((.., formatter)) = made.iter().find(|(locale, k, _)| *locale == self.locale && *k == key) {
-                return formatter.clone().unchecked_into();
+                return formatter.clone();
             }
             let formatter = make(&Array::of1(&JsValue::from_str(self.locale)));
-            made.push((self.locale, key, formatter.as_ref().clone()));
+            made.push((self.locale, key, formatter.clone()));
             formatter
         })
     }
@@ -149,7 +150,8 @@ impl Texts {
     /// text parsed by the browser costs the bundle less than building the
     /// object field by field).
     fn number(&self, value: f64, options: &'static str) -> String {
-        let format = self.formatter(options, |locales| Intl::NumberFormat::new(locales, &options_object(options)));
+        let format: Intl::NumberFormat =
+            self.formatter(options, &|locales| Intl::NumberFormat::new(locales, &options_object(options)).into()).unchecked_into();
         format.format().call1(&JsValue::NULL, &value.into()).ok().and_then(|s| s.as_string()).unwrap_or_default()
     }
 }
@@ -187,13 +189,15 @@ impl Formats for Texts {
     }
 
     fn time(&self, ms: f64) -> String {
-        let format = self.formatter(DATE_TIME, |locales| Intl::DateTimeFormat::new(locales, &options_object(DATE_TIME)));
+        let format: Intl::DateTimeFormat =
+            self.formatter(DATE_TIME, &|locales| Intl::DateTimeFormat::new(locales, &options_object(DATE_TIME)).into()).unchecked_into();
         let date = js_sys::Date::new(&JsValue::from_f64(ms));
         format.format().call1(&JsValue::NULL, &date).ok().and_then(|s| s.as_string()).unwrap_or_default()
     }
 
     fn plural(&self, n: u64) -> String {
         // A key no options text can be (they are JSON objects).
-        self.formatter("plural", |locales| Intl::PluralRules::new(locales, &Object::new())).select(n as f64).into()
+        let rules: Intl::PluralRules = self.formatter("plural", &|locales| Intl::PluralRules::new(locales, &Object::new()).into()).unchecked_into();
+        rules.select(n as f64).into()
     }
 }
