@@ -67,8 +67,12 @@ test('the bundle contains no client secret', () => {
 // with ImageDecoder 0.7 kB (173.5 kB); -Zfmt-debug=none and
 // -Zlocation-detail=none won 1.1 kB back: 172.4 kB. The budget was raised
 // to 174 000 B for the camera.
+// Then: no reference types in the release wasm (-1.1 kB net), wasm-opt
+// -O1 + merge-similar-functions + -Oz + functions by name (-1.6 kB), and
+// the flow's speed work (+0.4 kB): 170.8 kB. The budget follows it down
+// to 172 000 B, so the next change cannot spend the room silently.
 // The aim is 125 000 B.
-const WIDGET_BUDGET_GZIP = 174_000;
+const WIDGET_BUDGET_GZIP = 172_000;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');

@@ -423,12 +423,19 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         })
     };
     let on_document = {
-        let (dispatch, camera_state) = (state.dispatcher(), camera_state.clone());
+        let (dispatch, camera_state, flow, shown) = (state.dispatcher(), camera_state.clone(), flow.clone(), state.document);
         Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            // A submission under way keeps its document type (the select
+            // is disabled once "uploading" shows; this covers the moment
+            // before).
+            if flow.borrow().is_some() {
+                select.set_value(shown.map_or("", DocumentType::as_str));
+                return;
+            }
             // Another document: an open preview closes (its slot may go
             // away) and does not come back by itself with the slot.
             camera_state.set((None, None));
-            let select: HtmlSelectElement = e.target_unchecked_into();
             let value = select.value();
             match DocumentType::parse(&value) {
                 Ok(doc) => dispatch.dispatch(Action::SetDocument(Some(doc))),
@@ -778,33 +785,41 @@ fn submit(
         })
         .collect();
     let known = state.known.clone();
-    let update = flow_updates(state.dispatcher(), flow.clone(), props.clone(), document, focus.clone(), texts.clone());
+    // "Uploading" is held until the flow is underway (every upload URL
+    // answered, the uploads started), at most FORM_BATCH_MS: a re-render
+    // (with its layout and paint) between the presign answers and the
+    // uploads they start would hold the uploads back. The flow in
+    // `flow` is what guards against a second submission meanwhile.
+    let batch = Batch::new(state.dispatcher());
+    batch.hold(Action::Submitting);
+    let update = flow_updates(batch, flow.clone(), props.clone(), document, focus.clone(), texts.clone());
     let session = (state.key_prefix.clone(), state.before.clone());
-    // The flow first: its first requests go out before the re-render that
-    // shows "uploading" (both wait for the same microtask queue).
     let started = Flow::start(api.clone(), document, entries, known, session, update);
     *flow.borrow_mut() = Some(started);
-    state.dispatch(Action::Submitting);
 }
 
 fn flow_updates(
-    dispatch: UseReducerDispatcher<FormState>,
+    batch: Rc<Batch>,
     flow: Rc<RefCell<Option<Flow>>>,
     props: KycUploadProps,
     document: DocumentType,
     focus: FocusRequest,
     texts: SharedTexts,
 ) -> Callback<FlowUpdate> {
-    let batch = Rc::new(Batch { dispatch: dispatch.clone(), held: RefCell::new(Vec::new()), timer: RefCell::new(None) });
+    let dispatch = batch.dispatch.clone();
     Callback::from(move |update: FlowUpdate| {
         match &update {
             FlowUpdate::Progress { slot, sent, total, .. } => {
                 props.on_progress.emit(ProgressInfo { slot: *slot, loaded: *sent, total: *total });
-                batch.hold(update);
+                batch.hold(Action::Flow(update));
                 return;
             }
             FlowUpdate::Uploaded { .. } => {
-                batch.hold(update);
+                batch.hold(Action::Flow(update));
+                return;
+            }
+            FlowUpdate::Underway => {
+                batch.flush();
                 return;
             }
             // Only the resume record reads it: no need to wait, nor to flush.
@@ -835,22 +850,26 @@ fn flow_updates(
     })
 }
 
-/// How long progress and "uploaded" may wait to reach the form, in ms: they
-/// are shown together, at most this late, so a re-render (with its layout
-/// and paint) does not sit between one request's answer and the next
-/// request while a fast submission runs.
+/// How long "uploading", progress and "uploaded" may wait to reach the
+/// form, in ms: they are shown together, at most this late, so a re-render
+/// (with its layout and paint) does not sit between one request's answer
+/// and the next request while a fast submission runs.
 const FORM_BATCH_MS: u32 = 100;
 
-/// Progress and "uploaded" updates on their way to the form.
+/// "Uploading", progress and "uploaded" on their way to the form.
 struct Batch {
     dispatch: UseReducerDispatcher<FormState>,
-    held: RefCell<Vec<FlowUpdate>>,
+    held: RefCell<Vec<Action>>,
     timer: RefCell<Option<Timeout>>,
 }
 
 impl Batch {
-    fn hold(self: &Rc<Self>, update: FlowUpdate) {
-        self.held.borrow_mut().push(update);
+    fn new(dispatch: UseReducerDispatcher<FormState>) -> Rc<Batch> {
+        Rc::new(Batch { dispatch, held: RefCell::new(Vec::new()), timer: RefCell::new(None) })
+    }
+
+    fn hold(self: &Rc<Self>, action: Action) {
+        self.held.borrow_mut().push(action);
         if self.timer.borrow().is_none() {
             let batch = Rc::downgrade(self);
             *self.timer.borrow_mut() = Some(Timeout::new(FORM_BATCH_MS, move || {
@@ -866,16 +885,18 @@ impl Batch {
     fn flush(&self) {
         drop(self.timer.borrow_mut().take());
         let held = std::mem::take(&mut *self.held.borrow_mut());
-        for update in held {
-            self.dispatch.dispatch(Action::Flow(update));
+        for action in held {
+            self.dispatch.dispatch(action);
         }
     }
 }
 
 /// A submission stopped mid-way (a file changed) still tells the form which
-/// files it uploaded: they are reused, not sent again.
+/// files it uploaded: they are reused, not sent again. A held "uploading"
+/// is dropped: the form has moved on (`Interrupted` came first).
 impl Drop for Batch {
     fn drop(&mut self) {
+        self.held.get_mut().retain(|action| !matches!(action, Action::Submitting));
         self.flush();
     }
 }
