@@ -68,6 +68,8 @@ struct Widget {
     token_calls: Rc<Cell<u32>>,
     errors: Rc<RefCell<Vec<WidgetError>>>,
     statuses: Rc<RefCell<Vec<Verification>>>,
+    /// Every `on_busy_change`, in order.
+    busy: Rc<RefCell<Vec<bool>>>,
 }
 
 impl Widget {
@@ -80,6 +82,7 @@ impl Widget {
         let root = root();
         let (on_error, errors) = recorder();
         let (on_status_change, statuses) = recorder();
+        let (on_busy_change, busy) = recorder();
         let props = KycUploadProps {
             options: Rc::new(options),
             tokens,
@@ -88,12 +91,12 @@ impl Widget {
             on_error,
             on_status_change,
             status: None,
-            on_busy_change: yew::Callback::noop(),
+            on_busy_change,
             on_continue: None,
         };
         let app = yew::Renderer::<KycUpload>::with_root_and_props(root.clone(), props.clone()).render();
         yew::scheduler::flush().await;
-        Widget { root, app: Some(app), props, token_calls, errors, statuses }
+        Widget { root, app: Some(app), props, token_calls, errors, statuses, busy }
     }
 
     fn text(&self, id: &str) -> String {
@@ -463,6 +466,7 @@ async fn submitting(w: &Widget) {
     w.choose("id_file", &file("first.jpg", FAKE_JPEG, "image/jpeg")).await;
     w.choose("liveness_check_file", &file("selfie.jpg", FAKE_JPEG, "image/jpeg")).await;
     click(&w.root, "submit");
+    assert_eq!(*w.busy.borrow(), [true], "busy from the click on, before anything re-renders");
     wait_for("the submission to start", 2_000.0, || stage(&w.root) == "submitting" && w.token_calls.get() > 0).await;
     let button = testid(&w.root, "submit");
     assert_eq!(button.get_attribute("aria-disabled").as_deref(), Some("true"), "submit says it is unavailable while uploading");
@@ -477,6 +481,7 @@ async fn changing_a_file_mid_submission_interrupts_it() {
     wait_for("the submission to stop", 2_000.0, || stage(&w.root) == "editing").await;
     assert!(!testid(&w.root, "submit").has_attribute("disabled"));
     assert!(by_testid(&w.root, "status").is_none());
+    assert_eq!(*w.busy.borrow(), [true, false], "no longer busy once interrupted");
 
     // Remove can't silently cancel a running submission: it is disabled.
     click(&w.root, "submit");
@@ -487,10 +492,9 @@ async fn changing_a_file_mid_submission_interrupts_it() {
     assert_eq!(stage(&w.root), "submitting", "a click on the disabled Remove changes nothing");
 }
 
-/// Fails today: `Action::Choose` clears the form message, and it lands
-/// right after `Action::Interrupted`, so the customer who replaces a file
-/// mid-upload is never told the upload stopped (removing a file does show
-/// it, see above).
+/// The customer who replaces a file mid-upload is told the upload stopped:
+/// the new file's `Action::Choose` lands right after `Action::Interrupted`
+/// and must not clear its message.
 #[wasm_bindgen_test]
 async fn replacing_a_file_mid_submission_says_the_upload_stopped() {
     let w = Widget::mount(options(QualityGate::Off)).await;
@@ -771,7 +775,8 @@ async fn the_custom_element_honours_a_token_source_attributes_and_callbacks_set_
     let liveness = || testid(&element, "file-liveness_check_file").closest(".kyc-slot").unwrap().unwrap();
     wait_for("require-liveness to apply", 2_000.0, || liveness().text_content().unwrap_or_default().contains("Required")).await;
     assert!(widget_of(&element).is_some_and(|w| w.is_same_node(Some(&widget))), "updated, not remounted");
-    assert_eq!(stage(&element), "submitting");
+    // "Uploading" shows once the uploads are underway, at most 100 ms after the click.
+    wait_for("the submission to show", 2_000.0, || stage(&element) == "submitting").await;
 
     let statuses = callback_property(&element, "onStatusChange");
     let set_status: Function = Reflect::get(&element, &"setStatus".into()).unwrap().unchecked_into();

@@ -88,8 +88,8 @@ pub struct KycUploadProps {
     /// The result forwarded by the host (`setStatus`).
     #[prop_or_default]
     pub status: Option<Verification>,
-    /// A submission started (`true`) or ended (`false`): while it runs,
-    /// restarting the widget would abort uploads in flight.
+    /// A submission started (`true`, at the click) or ended (`false`):
+    /// while it runs, restarting the widget would abort uploads in flight.
     #[prop_or_default]
     pub on_busy_change: Callback<bool>,
     /// The host's next step after a verified result: when set, the verified
@@ -255,6 +255,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
             if started && (settling || unconfirmed) {
                 // Dropping the flow aborts its retries and status reads.
                 drop(flow.borrow_mut().take());
+                props_now.on_busy_change.emit(false);
                 props_now.on_submitted.emit(SubmittedInfo { customer_id: props_now.options.customer_id.clone(), files, submitted_at_ms: now_ms() });
                 dispatch.dispatch(Action::Flow(FlowUpdate::Finished { outcome: Outcome::Confirmed, known: vec![], refused: vec![] }));
             }
@@ -268,10 +269,6 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                 on_status_change.emit(verification.clone());
             }
         });
-    }
-    {
-        let on_busy_change = props.on_busy_change.clone();
-        use_effect_with(state.stage == Stage::Submitting, move |busy| on_busy_change.emit(*busy));
     }
     // Optional polling of the customer while verification is pending.
     {
@@ -307,6 +304,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     // Returns whether the change may go ahead.
     let interrupt = {
         let (flow, dispatch, unconfirmed) = (flow.clone(), state.dispatcher(), state.stage == Stage::Unconfirmed);
+        let on_busy_change = props.on_busy_change.clone();
         move || -> bool {
             if unconfirmed || flow.borrow().as_ref().is_some_and(Flow::final_request_sent) {
                 return false;
@@ -314,6 +312,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
             if let Some(running) = flow.borrow_mut().take() {
                 running.cancel();
                 drop(running);
+                on_busy_change.emit(false);
                 dispatch.dispatch(Action::Interrupted);
             }
             true
@@ -796,6 +795,8 @@ fn submit(
     let session = (state.key_prefix.clone(), state.before.clone());
     let started = Flow::start(api.clone(), document, entries, known, session, update);
     *flow.borrow_mut() = Some(started);
+    // Busy exactly while a flow runs (set and cleared where `flow` is).
+    props.on_busy_change.emit(true);
 }
 
 fn flow_updates(
@@ -827,6 +828,7 @@ fn flow_updates(
             FlowUpdate::Finished { outcome, known, .. } => {
                 // Dropping the finished flow frees its tasks.
                 let _ = flow.borrow_mut().take();
+                props.on_busy_change.emit(false);
                 if matches!(outcome, Outcome::Completed | Outcome::Confirmed) {
                     let submitted_at_ms = now_ms();
                     let files = known.iter().map(|(slot, _, k)| (*slot, k.file_id.clone())).collect();
