@@ -213,8 +213,10 @@ struct Driver {
 }
 
 impl Driver {
+    /// Runs `first` (the plan's first commands, when `Flow::start` left
+    /// them to this task; else none), then every event until the end.
     async fn run(mut self, first: Vec<Command>, mut rx: UnboundedReceiver<Input>) {
-        if !first.is_empty() && self.execute(first) {
+        if self.execute(first) {
             return;
         }
         while let Some(input) = rx.next().await {

@@ -254,8 +254,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
             let settling = flow.borrow().as_ref().is_some_and(Flow::final_request_sent);
             if started && (settling || unconfirmed) {
                 // Dropping the flow aborts its retries and status reads.
-                drop(flow.borrow_mut().take());
-                props_now.on_busy_change.emit(false);
+                drop(stop_flow(&flow, &props_now.on_busy_change));
                 props_now.on_submitted.emit(SubmittedInfo { customer_id: props_now.options.customer_id.clone(), files, submitted_at_ms: now_ms() });
                 dispatch.dispatch(Action::Flow(FlowUpdate::Finished { outcome: Outcome::Confirmed, known: vec![], refused: vec![] }));
             }
@@ -309,10 +308,9 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
             if unconfirmed || flow.borrow().as_ref().is_some_and(Flow::final_request_sent) {
                 return false;
             }
-            if let Some(running) = flow.borrow_mut().take() {
+            if let Some(running) = stop_flow(&flow, &on_busy_change) {
                 running.cancel();
                 drop(running);
-                on_busy_change.emit(false);
                 dispatch.dispatch(Action::Interrupted);
             }
             true
@@ -795,8 +793,18 @@ fn submit(
     let session = (state.key_prefix.clone(), state.before.clone());
     let started = Flow::start(api.clone(), document, entries, known, session, update);
     *flow.borrow_mut() = Some(started);
-    // Busy exactly while a flow runs (set and cleared where `flow` is).
+    // Busy exactly while a flow runs: from here until `stop_flow`.
     props.on_busy_change.emit(true);
+}
+
+/// Takes the running submission out of `flow`, if any (dropping it aborts
+/// what it started), and tells the host it is no longer busy.
+fn stop_flow(flow: &RefCell<Option<Flow>>, on_busy_change: &Callback<bool>) -> Option<Flow> {
+    let running = flow.borrow_mut().take();
+    if running.is_some() {
+        on_busy_change.emit(false);
+    }
+    running
 }
 
 fn flow_updates(
@@ -827,8 +835,7 @@ fn flow_updates(
             FlowUpdate::FinalSent => {}
             FlowUpdate::Finished { outcome, known, .. } => {
                 // Dropping the finished flow frees its tasks.
-                let _ = flow.borrow_mut().take();
-                props.on_busy_change.emit(false);
+                drop(stop_flow(&flow, &props.on_busy_change));
                 if matches!(outcome, Outcome::Completed | Outcome::Confirmed) {
                     let submitted_at_ms = now_ms();
                     let files = known.iter().map(|(slot, _, k)| (*slot, k.file_id.clone())).collect();
