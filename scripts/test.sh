@@ -91,7 +91,32 @@ step() {
 # A step that is not itself a test runner (clippy, builds) counts as one test.
 count_step() { if [ "$1" -eq 0 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi; }
 
+# The failed tests' names and first lines, printed with the summary at the
+# very end of the output, so a reader of the run's last lines sees why (the
+# whole logs are in target/test-logs/).
+failure_digest() {
+  local log
+  for log in "$LOGS/host-tests.log" "$LOGS/wasm-tests.log"; do
+    [ -f "$log" ] || continue
+    grep -aE -A4 "^---- .* stdout ----$" "$log" | grep -avE '^(--|note: run with)' | cut -c1-300 | head -n 24
+  done
+  if [ -f "$LOGS/e2e.tap" ]; then
+    # node's TAP: "not ok N - name", then a YAML block whose `error: |-`
+    # holds the message, indented.
+    awk '
+      /^ *not ok [0-9]+ - / { sub(/^ */, ""); print; want = 1; shown = 0; next }
+      want && /^ *error: / { grab = 1; line = $0; sub(/^ *error: *(\|-)? */, "", line); if (line != "") { print "    " line; shown++ } ; next }
+      grab && /^ *(code|name|expected|actual|operator|stack|failureType|location|duration_ms):/ { grab = 0; want = 0; next }
+      grab && shown < 8 { line = $0; sub(/^ */, "", line); print "    " line; shown++ }
+    ' "$LOGS/e2e.tap" | cut -c1-300 | head -n 40
+  fi
+}
+
 finish() {
+  if [ "$FAILED" -ne 0 ]; then
+    say "failed tests (first lines; whole logs in target/test-logs/)"
+    failure_digest
+  fi
   say "summary"
   local r
   for r in "${STEP_RESULTS[@]}"; do echo "  $r"; done

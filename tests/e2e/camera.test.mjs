@@ -161,22 +161,42 @@ const SWEEP = [
 /** Frames watched before a photo that must not be captured counts as never captured. */
 const WATCH_FRAMES = 10;
 
+/** What the page shows of the camera, for a failure's message. */
+async function cameraState(page) {
+  return page.evaluate(() => {
+    const view = document.querySelector('[data-testid=camera-view]');
+    const error = document.querySelector('[data-testid=camera-error]');
+    return JSON.stringify({ view: view ? { ...view.dataset } : null, error: error ? `${error.dataset.failure}: ${error.textContent}` : null });
+  }).catch((e) => `(page gone: ${e.message})`);
+}
+
 test('each fixture photo as the camera: the good ones are captured by themselves, the others never, with their hint', async () => {
   const rows = [];
   const wrong = [];
   for (const [fixture, expected, zoom = 1] of SWEEP) {
-    const { page } = await cameraPage(`${fixture.replace(/\W/g, '_')}${zoom === 1 ? '' : `_z${Math.round(zoom * 100)}`}`, [fixture], { zoom });
-    await openForm(page, 'cus_camera_sweep', 'drivers_license');
-    await openCamera(page, 'id_file');
-    await waitPhase(page, 'live');
-    const samples = await watchFrames(page, WATCH_FRAMES);
-    const last = samples.at(-1);
-    const hints = [...new Set(samples.filter((x) => x.frames > 0).map((x) => x.hint))];
-    const got = last.phase === 'live' ? last.hint : 'capture';
     const label = zoom === 1 ? fixture : `${fixture} at ${zoom}x`;
-    if (got !== expected) wrong.push(`${label}: expected ${expected}, got ${got} (hints ${hints.join(', ')})`);
-    rows.push(`  ${label.padEnd(22)} ${got === 'capture' ? `captured after ${last.frames} frames` : `not captured in ${last.frames} frames, hint ${last.hint}`}`);
-    await page.context().browser().close();
+    const { page, consoleLines } = await cameraPage(`${fixture.replace(/\W/g, '_')}${zoom === 1 ? '' : `_z${Math.round(zoom * 100)}`}`, [fixture], { zoom });
+    try {
+      await openForm(page, 'cus_camera_sweep', 'drivers_license');
+      await openCamera(page, 'id_file');
+      await waitPhase(page, 'live');
+      const samples = await watchFrames(page, WATCH_FRAMES);
+      const last = samples.at(-1);
+      if (!last) throw new Error('the preview closed before its first frame');
+      const hints = [...new Set(samples.filter((x) => x.frames > 0).map((x) => x.hint))];
+      const got = last.phase === 'live' ? last.hint : 'capture';
+      if (got !== expected) {
+        const seen = samples.map((x) => `${x.phase}/${x.hint}/${x.frames}`).join(' ');
+        wrong.push(`${label}: expected ${expected}, got ${got} (hints ${hints.join(', ')}; samples ${seen})`);
+      }
+      rows.push(`  ${label.padEnd(22)} ${got === 'capture' ? `captured after ${last.frames} frames` : `not captured in ${last.frames} frames, hint ${last.hint}`}`);
+    } catch (e) {
+      // Which fixture, and what the page showed: an exception alone names neither.
+      e.message = `${label}: ${e.message}\ncamera: ${await cameraState(page)}\nconsole: ${consoleLines.slice(-10).join('\n')}`;
+      throw e;
+    } finally {
+      await page.context().browser().close();
+    }
   }
   report.push('auto-capture on the fixtures (driver\'s license outline, 1600x1200 camera):', ...rows);
   assert.deepEqual(wrong, []);
