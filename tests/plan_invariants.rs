@@ -406,24 +406,6 @@ fn files_already_on_the_platform_are_not_uploaded_again() {
 }
 
 #[test]
-fn presigning_lasts_until_every_file_has_its_upload_url() {
-    let chosen = [(Slot::IdFile, 1), (Slot::ProofOfAddress, 2)];
-    let mut sub = Submission::new(&chosen, &[], "k".into(), RetryPolicy::default(), 1);
-    sub.start();
-    assert!(sub.presigning());
-    let upload = |id: &str| Upload { file_id: id.into(), url: format!("http://storage/{id}"), headers: vec![] };
-    sub.handle(Event::Presigned { slot: Slot::IdFile, selection: 1, upload: upload("file_id") });
-    assert!(sub.presigning(), "proof of address still waits for its URL");
-    sub.handle(Event::Presigned { slot: Slot::ProofOfAddress, selection: 2, upload: upload("file_poa") });
-    assert!(!sub.presigning());
-    // A file known from before needs no URL at all.
-    let known = [(1, Known { file_id: "file_id".into(), accepted: false })];
-    let mut resumed = Submission::new(&[(Slot::IdFile, 1)], &known, "k".into(), RetryPolicy::default(), 1);
-    resumed.start();
-    assert!(!resumed.presigning());
-}
-
-#[test]
 fn removing_id_file_cancels_and_aborts() {
     let chosen = [(Slot::IdFile, 1), (Slot::Liveness, 2)];
     let mut sub = Submission::new(&chosen, &[], "k".into(), RetryPolicy::default(), 1);

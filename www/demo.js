@@ -9,7 +9,9 @@
 // require_liveness=1, api, poll=1, webhooks=0 (don't forward webhook results,
 // so a test sees the widget settle an unknown outcome on its own), kyb_url,
 // support_url, locale (a BCP 47 tag; the page's language switcher changes it
-// on the running widget, which keeps its files and uploads).
+// on the running widget, which keeps its files and uploads), log=0 (no
+// on-page event log: window.kycEvents still records every event; the
+// benchmark runs the widget in a host that adds no DOM work of its own).
 import init, { mount } from "../kyc-upload.js";
 
 const params = new URLSearchParams(location.search);
@@ -24,6 +26,7 @@ document.getElementById("customer-id").textContent = customerId;
 
 function record(type, detail) {
   window.kycEvents.push({ type, detail });
+  if (params.get("log") === "0") return;
   if (type === "progress" && detail.percent % 25 !== 0) return;
   const item = document.createElement("li");
   item.className = `event event-${type}`;

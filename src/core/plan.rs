@@ -356,12 +356,6 @@ impl Submission {
         self.files.as_ref().is_some_and(|f| f.call.carries_id_file())
     }
 
-    /// Whether a file still waits for its upload URL (queued, or its
-    /// presign under way).
-    pub fn presigning(&self) -> bool {
-        self.jobs.iter().any(|(_, job)| matches!(job.state, JobState::Queued | JobState::Presigning))
-    }
-
     /// The file id of a slot's current file, once uploaded.
     pub fn uploaded_file(&self, slot: Slot) -> Option<(SelectionId, &str, bool)> {
         let job = self.jobs.get(&slot)?;

@@ -71,11 +71,6 @@ pub enum FlowUpdate {
         /// What failed.
         failure: Failure,
     },
-    /// No file waits for its upload URL any more: the uploads (or the
-    /// files requests) are on their way. Once per submission; the form
-    /// shows "uploading" from here, so that its re-render does not sit
-    /// between the presign answers and the uploads they start.
-    Underway,
     /// The request carrying `id_file` went out: from now on the outcome
     /// must be settled, even after a reload.
     FinalSent,
@@ -141,7 +136,6 @@ impl Flow {
             submission,
             final_sent: final_sent.clone(),
             last_failure: None,
-            underway: false,
         };
         let (abort, registration) = AbortHandle::new_pair();
         let first = driver.submission.start();
@@ -208,8 +202,6 @@ struct Driver {
     final_sent: Rc<Cell<bool>>,
     /// The last failure reported, to say why a step is being retried.
     last_failure: Option<Failure>,
-    /// Whether [`FlowUpdate::Underway`] has been sent.
-    underway: bool,
 }
 
 impl Driver {
@@ -335,10 +327,6 @@ impl Driver {
                     return true;
                 }
             }
-        }
-        if !self.underway && !self.submission.presigning() {
-            self.underway = true;
-            self.update.emit(FlowUpdate::Underway);
         }
         false
     }

@@ -782,11 +782,12 @@ fn submit(
         })
         .collect();
     let known = state.known.clone();
-    // "Uploading" is held until the flow is underway (every upload URL
-    // answered, the uploads started), at most FORM_BATCH_MS: a re-render
-    // (with its layout and paint) between the presign answers and the
-    // uploads they start would hold the uploads back. The flow in
-    // `flow` is what guards against a second submission meanwhile.
+    // "Uploading" is shown FORM_BATCH_MS after the click, with whatever
+    // progress there is by then: sooner looks no different to a person,
+    // and a submission done sooner goes straight to "submitted" without
+    // re-rendering (layout, paint) while its requests run. The flow in
+    // `flow` is what guards against a second submission meanwhile, and
+    // `busy` is set now.
     let batch = Batch::new(state.dispatcher());
     batch.hold(Action::Submitting);
     let update = flow_updates(batch, flow.clone(), props.clone(), document, focus.clone(), texts.clone());
@@ -825,10 +826,6 @@ fn flow_updates(
             }
             FlowUpdate::Uploaded { .. } => {
                 batch.hold(Action::Flow(update));
-                return;
-            }
-            FlowUpdate::Underway => {
-                batch.flush();
                 return;
             }
             // Only the resume record reads it: no need to wait, nor to flush.
