@@ -63,4 +63,4 @@ try {
 }
 fs.writeFileSync(wasmFile, out.wasm);
 fs.writeFileSync(jsFile, out.js);
-console.log(`minify: ${out.count} import names shortened; wasm ${wasm.length} B -> ${out.wasm.length} B, JS module ${js.length} B -> ${out.js.length} B`);
+console.log(`minify: ${out.count} import and ${out.exports} export names shortened; wasm ${wasm.length} B -> ${out.wasm.length} B, JS module ${js.length} B -> ${out.js.length} B`);

@@ -74,9 +74,9 @@ params="$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
 wasm-opt "-O${level:-z}" $params --debuginfo "$NAMED/kyc-upload_bg.wasm" -o "$NAMED/opt.wasm"
 node --input-type=module - "$NAMED/opt.wasm" "$NAMED/named.wasm" <<'EOF'
 import fs from 'node:fs';
-import { shortenWasmImports } from './scripts/wasm-imports.mjs';
+import { shortenWasmExports, shortenWasmImports } from './scripts/wasm-imports.mjs';
 const [, , from, to] = process.argv;
-fs.writeFileSync(to, shortenWasmImports(fs.readFileSync(from), './kyc-upload_bg.js').wasm);
+fs.writeFileSync(to, shortenWasmExports(shortenWasmImports(fs.readFileSync(from), './kyc-upload_bg.js').wasm).wasm);
 EOF
 twiggy top -n 100000 --format json "$NAMED/named.wasm" > "$NAMED/top.json"
 

@@ -98,7 +98,7 @@ failure_digest() {
   local log
   for log in "$LOGS/host-tests.log" "$LOGS/wasm-tests.log"; do
     [ -f "$log" ] || continue
-    grep -aE -A4 "^---- .* stdout ----$" "$log" | grep -avE '^(--|note: run with)' | cut -c1-300 | head -n 24
+    grep -aE -A4 "^---- .* (stdout|output) ----$" "$log" | grep -avE '^(--$|note: run with)' | cut -c1-300 | head -n 24
   done
   if [ -f "$LOGS/e2e.tap" ]; then
     # node's TAP: "not ok N - name", then a YAML block whose `error: |-`

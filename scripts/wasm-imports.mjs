@@ -11,6 +11,7 @@
 // snippet's real export names and keep them. The producers and
 // target_features custom sections (toolchain versions, the features the
 // linker enabled; browsers ignore custom sections) go too: -0.2 kB gzip.
+// The closures' long export names get short ones too (shortenWasmExports).
 //
 // Every renamed import must be found exactly once in the glue, as a key, and
 // the glue must have no other such key: anything else throws, so a build
@@ -176,9 +177,77 @@ export function renameGlueKeys(js, renames, module) {
   return out + js.slice(at);
 }
 
+/**
+ * wasm-bindgen exports one function per closure signature, named after the
+ * signature's Rust types: `wasm_bindgen_<16 hex>___convert__closures_____invoke___...`,
+ * 72 to 334 characters, each written in the wasm's export section and once
+ * or more in the glue as `<exports>.<name>`. They become `$0`, `$1`, ...
+ * (-0.5 kB gzip, wasm and JS together); every other export keeps its name.
+ */
+const CLOSURE_EXPORT = /^wasm_bindgen_[0-9a-f]{16}___convert__closures_/;
+
+/** Renames the closure exports of `wasm`; returns the new binary and the renames. */
+export function shortenWasmExports(wasm) {
+  const parts = [wasm.subarray(0, 8)];
+  const renames = new Map();
+  const r = reader(wasm, 8);
+  while (r.pos < wasm.length) {
+    const start = r.pos;
+    const id = r.byte();
+    const size = r.u32();
+    const end = r.pos + size;
+    if (id !== 7) {
+      parts.push(wasm.subarray(start, end));
+      r.pos = end;
+      continue;
+    }
+    const count = r.u32();
+    const entries = [];
+    const names = new Set();
+    for (let i = 0; i < count; i++) {
+      let name = r.name();
+      const desc = r.pos;
+      r.byte();
+      r.u32(); // kind, index
+      names.add(name);
+      if (CLOSURE_EXPORT.test(name)) {
+        renames.set(name, `$${renames.size}`);
+        name = renames.get(name);
+      }
+      entries.push(encodeName(name), wasm.subarray(desc, r.pos));
+    }
+    if (r.pos !== end) throw new Error(`wasm: the export section has ${end - r.pos} B after its ${count} exports`);
+    for (const short of renames.values()) if (names.has(short)) throw new Error(`wasm: an export is already named ${short}`);
+    const content = Buffer.concat([leb(count), ...entries]);
+    parts.push(Buffer.from([7]), leb(content.length), content);
+    r.pos = end;
+  }
+  return { wasm: Buffer.concat(parts), renames };
+}
+
+/**
+ * Renames the glue's uses of the renamed exports. Throws unless each old
+ * name occurs in `js` at least once, and only ever as a property
+ * (`.<name>`).
+ */
+export function renameGlueExports(js, renames) {
+  let out = js;
+  for (const [name, short] of renames) {
+    const any = new RegExp(`(?<![\\w$])${name}(?![\\w$])`, 'g');
+    const asProperty = new RegExp(`(?<=\\.)${name}(?![\\w$])`, 'g');
+    const uses = (out.match(any) ?? []).length;
+    const properties = (out.match(asProperty) ?? []).length;
+    if (uses === 0 || uses !== properties) throw new Error(`the JS glue uses the wasm's export ${name} ${uses} time(s), ${properties} as a property: not renamed`);
+    out = out.replace(asProperty, () => short);
+  }
+  return out;
+}
+
 /** Both at once: the glue module `./<stem>_bg.js` of a wasm-bindgen `--target web` build. */
 export function minifyImports({ wasm, js, module }) {
   const shrunk = shortenWasmImports(wasm, module);
   if (shrunk.renames.size === 0) throw new Error(`wasm: no imports from ${module}: is that the glue's name?`);
-  return { wasm: shrunk.wasm, js: renameGlueKeys(js, shrunk.renames, module), count: shrunk.renames.size };
+  const exported = shortenWasmExports(shrunk.wasm);
+  const glue = renameGlueExports(renameGlueKeys(js, shrunk.renames, module), exported.renames);
+  return { wasm: exported.wasm, js: glue, count: shrunk.renames.size, exports: exported.renames.size };
 }

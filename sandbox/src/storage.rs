@@ -48,6 +48,54 @@ pub fn blob_path(state: &AppState, file_id: &str) -> PathBuf {
     state.blob_dir().join(file_id)
 }
 
+/// A PUT's event, logged exactly once: by the handler once it has an
+/// answer, or when the handler is dropped without one. Hyper drops it when
+/// the client goes away while it waits (an injected latency, a slow disk);
+/// the event then says so (`status` null, `error_code` `client_gone`)
+/// instead of leaving no trace of the request.
+struct PutEvent {
+    state: AppState,
+    file_id: Option<String>,
+    content_type: Option<String>,
+    origin: Option<String>,
+    authorization: bool,
+    seen: Seen,
+    logged: bool,
+}
+
+impl PutEvent {
+    fn new(state: &AppState, file_id: &str, headers: &HeaderMap) -> PutEvent {
+        let header_str = |h: header::HeaderName| headers.get(h).and_then(|v| v.to_str().ok()).map(str::to_string);
+        PutEvent {
+            state: state.clone(),
+            file_id: valid_file_id(file_id).then(|| file_id.to_string()),
+            content_type: header_str(header::CONTENT_TYPE),
+            origin: header_str(header::ORIGIN),
+            authorization: headers.contains_key(header::AUTHORIZATION),
+            seen: Seen::default(),
+            logged: false,
+        }
+    }
+
+    fn log(&mut self, status: Option<u16>, code: Option<&str>, lost: Option<LostAnswer>) {
+        self.logged = true;
+        let fields = json!({
+            "status": status, "file_id": self.file_id, "content_type": self.content_type,
+            "bytes": self.seen.bytes, "authorization": self.authorization,
+            "origin": self.origin, "completed": self.seen.completed, "error_code": code,
+        });
+        events::log(self.state.db(), "put", None, self.file_id.as_deref(), LostAnswer::mark(lost, fields));
+    }
+}
+
+impl Drop for PutEvent {
+    fn drop(&mut self) {
+        if !self.logged {
+            self.log(None, Some("client_gone"), None);
+        }
+    }
+}
+
 /// `PUT /upload/{file_id}`.
 pub async fn put(
     State(state): State<AppState>,
@@ -57,25 +105,19 @@ pub async fn put(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let mut seen = Seen::default();
+    let mut event = PutEvent::new(&state, &file_id, &headers);
     let kill = kill.map(|k| k.0);
-    let res = receive(&state, &file_id, query.as_deref(), kill.clone(), &headers, body, &mut seen).await;
-    let header_str = |h: header::HeaderName| headers.get(h).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let res = receive(&state, &file_id, query.as_deref(), kill.clone(), &headers, body, &mut event.seen).await;
     let (status, code) = match &res {
         Ok(_) => (Some(200), None),
         Err(None) => (None, Some("connection_dropped")),
         Err(Some(e)) => (Some(e.status.as_u16()), Some(e.code)),
     };
     let lost = res.as_ref().ok().and_then(|_| faults::draw_lost_answer(&state, "put", None));
-    let logged_id = valid_file_id(&file_id).then_some(file_id.as_str());
-    let fields = json!({
-        "status": status, "file_id": logged_id, "content_type": header_str(header::CONTENT_TYPE),
-        "bytes": seen.bytes, "authorization": headers.contains_key(header::AUTHORIZATION),
-        "origin": header_str(header::ORIGIN), "completed": seen.completed, "error_code": code,
-    });
-    events::log(state.db(), "put", None, logged_id, LostAnswer::mark(lost, fields));
+    event.log(status, code, lost);
+    let logged_id = event.file_id.clone();
     if let Some(lost) = lost {
-        return faults::lose_answer(&state, "put", lost, Ctx { file_id: logged_id, kill, ..Ctx::default() }).await;
+        return faults::lose_answer(&state, "put", lost, Ctx { file_id: logged_id.as_deref(), kill, ..Ctx::default() }).await;
     }
     match res {
         Ok(etag) => {

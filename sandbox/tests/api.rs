@@ -213,6 +213,30 @@ async fn put_after_acceptance_conflicts_and_authorization_is_recorded() {
 }
 
 #[tokio::test]
+async fn a_put_whose_client_goes_away_mid_handler_is_still_logged() {
+    let sbx = Sbx::new();
+    let tok = sbx.full_token().await;
+    let (id, path) = sbx.presign(&tok, "proof_of_address_file", "application/pdf", 100).await;
+    let rules = json!({"rules": [{"route": "put", "count": 1, "action": {"type": "latency", "ms": 5000}}]});
+    assert_eq!(sbx.post("/_sandbox/faults", None, rules).await.status, StatusCode::OK);
+    // The client gives up while the storage waits: the server drops the
+    // handler (as hyper does when the connection closes), with no answer.
+    let gave_up = tokio::time::timeout(std::time::Duration::from_millis(100), sbx.put(&path, "application/pdf", vec![1u8; 100])).await;
+    assert!(gave_up.is_err(), "the latency held the PUT");
+    // The retry goes through; both PUTs are in the log, in the order they ended.
+    assert_eq!(sbx.put(&path, "application/pdf", vec![2u8; 100]).await.status, StatusCode::OK);
+    let events = sbx.events().await;
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k != "token" && **k != "presign").copied().collect::<Vec<_>>(), ["fault", "put", "put"]);
+    let puts: Vec<_> = events.iter().filter(|e| e["kind"] == "put").collect();
+    assert_eq!(puts[0]["file_id"], id.as_str());
+    assert_eq!((&puts[0]["status"], &puts[0]["error_code"], &puts[0]["completed"]), (&json!(null), &json!("client_gone"), &json!(false)));
+    assert_eq!(puts[0]["bytes"], 0);
+    assert_eq!((&puts[1]["status"], &puts[1]["completed"]), (&json!(200), &json!(true)));
+    assert_eq!(std::fs::read(sbx.dir.path().join("blobs").join(&id)).unwrap(), vec![2u8; 100]);
+}
+
+#[tokio::test]
 async fn expired_presign_is_refused() {
     let sbx = Sbx::new();
     let tok = sbx.full_token().await;
