@@ -71,8 +71,10 @@ test('the bundle contains no client secret', () => {
 // -O1 + merge-similar-functions + -Oz + functions by name (-1.6 kB), and
 // the flow's speed work (+0.4 kB): 170.8 kB. The budget follows it down
 // to 172 000 B, so the next change cannot spend the room silently.
+// Then: short export names for the closures' entry points (-0.5 kB) and
+// no "underway" update in the flow: 170.0 kB, budget 171 000 B.
 // The aim is 125 000 B.
-const WIDGET_BUDGET_GZIP = 172_000;
+const WIDGET_BUDGET_GZIP = 171_000;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');
