@@ -828,8 +828,10 @@ fn flow_updates(
                 batch.hold(Action::Flow(update));
                 return;
             }
-            // Only the resume record reads it: no need to wait, nor to flush.
-            FlowUpdate::FinalSent => {}
+            // The resume record must say so, with every uploaded file (which
+            // the batch may still hold), before any answer can arrive: a
+            // reload then settles the outcome instead of starting over.
+            FlowUpdate::FinalSent => batch.flush(),
             FlowUpdate::Finished { outcome, known, .. } => {
                 // Dropping the finished flow frees its tasks.
                 drop(stop_flow(&flow, &props.on_busy_change));

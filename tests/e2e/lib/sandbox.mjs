@@ -86,6 +86,16 @@ export async function lastSeq() {
   return evs.reduce((m, e) => Math.max(m, e.seq), 0);
 }
 
+/** Polls the event log after `since` until an event satisfies `pred`; returns it, or null after `timeoutMs`. */
+export async function waitEvent(since, pred, timeoutMs = 10000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await events({ since })).find(pred);
+    if (found || Date.now() > end) return found ?? null;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /**
  * Wait until no new event has been recorded for `quietMs` (in-flight requests of
  * a finished or abandoned flow have landed). Returns the last seq.
