@@ -227,6 +227,15 @@ impl Driver {
                 }
                 Input::Cancel => self.submission.cancel(),
             };
+            // The form learns the event (the last upload, say) before the
+            // request carrying id_file goes out: from that moment its
+            // resume record must name every file that request sends.
+            let sends_id_file = commands.iter().any(|c| matches!(c, Command::SendFiles(call) if call.carries_id_file()));
+            if sends_id_file && !self.final_sent.get() {
+                if let Some(update) = after.take() {
+                    self.update.emit(update);
+                }
+            }
             let finished = self.execute(commands);
             if let Some(update) = after {
                 self.update.emit(update);
