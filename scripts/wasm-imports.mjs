@@ -99,49 +99,57 @@ function shortName(i) {
 }
 
 /**
- * Renames the imports of `wasm` (a Buffer) whose module is `module`, and drops
- * the producers and target_features sections. Returns the new binary and the
- * renames (old name -> new name, in import order).
+ * Walks the sections of `wasm` (a Buffer): `rewrite(id, r, end)` sees each
+ * one with `r` at its content, and returns the section's new content, `null`
+ * to drop it, or `undefined` to keep it as it is. Returns the new binary.
  */
-export function shortenWasmImports(wasm, module) {
+function rewriteSections(wasm, rewrite) {
   if (wasm.readUInt32LE(0) !== 0x6d736100 || wasm.readUInt32LE(4) !== 1) throw new Error('wasm: not a wasm module (version 1)');
   const parts = [wasm.subarray(0, 8)];
-  const renames = new Map();
   const r = reader(wasm, 8);
   while (r.pos < wasm.length) {
     const start = r.pos;
     const id = r.byte();
     const size = r.u32();
-    const body = r.pos;
-    const end = body + size;
+    const end = r.pos + size;
     if (end > wasm.length) throw new Error(`wasm: section ${id} runs past the end of the binary`);
-    if (id === 0 && DROPPED_SECTIONS.has(r.name())) {
-      // dropped
-    } else if (id === 2) {
-      const entries = [];
-      const count = r.u32();
-      for (let i = 0; i < count; i++) {
-        const mod = r.name();
-        let field = r.name();
-        const desc = r.pos;
-        skipDescriptor(r, field);
-        if (mod === module) {
-          if (!/^__wb(g|indgen)_/.test(field)) throw new Error(`wasm: ${module} ${field} is not a wasm-bindgen name (shortened already?)`);
-          if (renames.has(field)) throw new Error(`wasm: ${module} ${field} is imported twice`);
-          renames.set(field, shortName(renames.size));
-          field = renames.get(field);
-        }
-        entries.push(encodeName(mod), encodeName(field), wasm.subarray(desc, r.pos));
-      }
-      if (r.pos !== end) throw new Error(`wasm: the import section has ${end - r.pos} B after its ${count} imports`);
-      const content = Buffer.concat([leb(count), ...entries]);
-      parts.push(Buffer.from([2]), leb(content.length), content);
-    } else {
-      parts.push(wasm.subarray(start, end));
-    }
+    const content = rewrite(id, r, end);
+    if (content === undefined) parts.push(wasm.subarray(start, end));
+    else if (content !== null) parts.push(Buffer.from([id]), leb(content.length), content);
     r.pos = end;
   }
-  return { wasm: Buffer.concat(parts), renames };
+  return Buffer.concat(parts);
+}
+
+/**
+ * Renames the imports of `wasm` (a Buffer) whose module is `module`, and drops
+ * the producers and target_features sections. Returns the new binary and the
+ * renames (old name -> new name, in import order).
+ */
+export function shortenWasmImports(wasm, module) {
+  const renames = new Map();
+  const out = rewriteSections(wasm, (id, r, end) => {
+    if (id === 0) return DROPPED_SECTIONS.has(r.name()) ? null : undefined;
+    if (id !== 2) return undefined;
+    const entries = [];
+    const count = r.u32();
+    for (let i = 0; i < count; i++) {
+      const mod = r.name();
+      let field = r.name();
+      const desc = r.pos;
+      skipDescriptor(r, field);
+      if (mod === module) {
+        if (!/^__wb(g|indgen)_/.test(field)) throw new Error(`wasm: ${module} ${field} is not a wasm-bindgen name (shortened already?)`);
+        if (renames.has(field)) throw new Error(`wasm: ${module} ${field} is imported twice`);
+        renames.set(field, shortName(renames.size));
+        field = renames.get(field);
+      }
+      entries.push(encodeName(mod), encodeName(field), wasm.subarray(desc, r.pos));
+    }
+    if (r.pos !== end) throw new Error(`wasm: the import section has ${end - r.pos} B after its ${count} imports`);
+    return Buffer.concat([leb(count), ...entries]);
+  });
+  return { wasm: out, renames };
 }
 
 /**
@@ -188,19 +196,9 @@ const CLOSURE_EXPORT = /^wasm_bindgen_[0-9a-f]{16}___convert__closures_/;
 
 /** Renames the closure exports of `wasm`; returns the new binary and the renames. */
 export function shortenWasmExports(wasm) {
-  const parts = [wasm.subarray(0, 8)];
   const renames = new Map();
-  const r = reader(wasm, 8);
-  while (r.pos < wasm.length) {
-    const start = r.pos;
-    const id = r.byte();
-    const size = r.u32();
-    const end = r.pos + size;
-    if (id !== 7) {
-      parts.push(wasm.subarray(start, end));
-      r.pos = end;
-      continue;
-    }
+  const out = rewriteSections(wasm, (id, r, end) => {
+    if (id !== 7) return undefined;
     const count = r.u32();
     const entries = [];
     const names = new Set();
@@ -218,11 +216,9 @@ export function shortenWasmExports(wasm) {
     }
     if (r.pos !== end) throw new Error(`wasm: the export section has ${end - r.pos} B after its ${count} exports`);
     for (const short of renames.values()) if (names.has(short)) throw new Error(`wasm: an export is already named ${short}`);
-    const content = Buffer.concat([leb(count), ...entries]);
-    parts.push(Buffer.from([7]), leb(content.length), content);
-    r.pos = end;
-  }
-  return { wasm: Buffer.concat(parts), renames };
+    return Buffer.concat([leb(count), ...entries]);
+  });
+  return { wasm: out, renames };
 }
 
 /**

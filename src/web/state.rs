@@ -518,7 +518,6 @@ fn reduce_flow(old: Rc<FormState>, mut next: FormState, update: FlowUpdate) -> R
         }
         FlowUpdate::Retrying { slot: None, failure } => next.message = Some(Notice::warning("retrying", retrying_text(&failure))),
         FlowUpdate::FinalSent => next.final_sent = true,
-        // The form acts on it (it shows the held "uploading"); no state.
         FlowUpdate::Settling => next.message = Some(Notice::warning("settling", Msg::FormSettling)),
         FlowUpdate::Finished { outcome, known, refused } => {
             for (slot, selection, file) in known {
