@@ -13,6 +13,9 @@
 //
 //   node scripts/bench-flow.mjs            # needs a sandbox with --admin --demo-dir dist
 //   BENCH_RUNS=15 node scripts/bench-flow.mjs   # default 9
+//   BENCH_LATENCY_MS=20 node scripts/bench-flow.mjs   # every API request and
+//       PUT 20 ms slower (a latency fault on every route), like a server
+//       across a network instead of on loopback
 //
 // Exits 0 whatever the figure is; exits 2 only if it could not measure.
 import * as sandbox from '../tests/e2e/lib/sandbox.mjs';
@@ -106,6 +109,11 @@ async function baselineRun(page, customerId) {
 async function main() {
   await sandbox.waitUp(10000);
   await sandbox.clearFaults();
+  const latency = Number(process.env.BENCH_LATENCY_MS || 0);
+  if (latency > 0) {
+    await sandbox.setFaults([{ route: 'any', probability: 1, action: { type: 'latency', ms: latency } }]);
+    console.log(`bench: every request ${latency} ms slower (BENCH_LATENCY_MS)`);
+  }
   const browser = await launch();
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -133,6 +141,7 @@ async function main() {
     }
   } finally {
     await browser.close();
+    if (latency > 0) await sandbox.clearFaults();
   }
   const ms = (runs) => runs.map((r) => r.ms);
   const mw = median(ms(widget));

@@ -1005,3 +1005,32 @@ async fn the_pending_panel_gives_a_date_and_after_5_hours_the_way_to_operations(
     assert_eq!(testid(&w.root, "support-link").get_attribute("href").as_deref(), Some("mailto:operations@bank.example"));
     assert!(w.text("status").contains("operations team"), "{}", w.text("status"));
 }
+
+/// The resume record's keeper writes each change, a change back to an
+/// earlier record too, and the same record twice only once; an empty record
+/// removes the stored one.
+#[wasm_bindgen_test]
+fn the_resume_keeper_writes_each_change_and_a_change_back() {
+    use kyc_upload::core::resume::{storage_key, ResumeRecord, SavedFile};
+    use kyc_upload::web::resume::Keeper;
+    let storage = web_sys::window().unwrap().session_storage().unwrap().unwrap();
+    let key = storage_key("cus_keeper");
+    let stored = || storage.get_item(&key).unwrap();
+    let final_sent = || stored().map(|text| serde_json::from_str::<serde_json::Value>(&text).unwrap()["final_sent"].clone());
+    let file = SavedFile { slot: "id_file".into(), name: "passport.jpg".into(), size: 1234, file_id: "file_1".into(), accepted: false };
+    let before = ResumeRecord { document: Some("passport".into()), files: vec![file], key_prefix: "k".into(), ..ResumeRecord::default() };
+    let sent = ResumeRecord { final_sent: true, ..before.clone() };
+    let keeper = Keeper::new("cus_keeper");
+
+    keeper.keep(before.clone());
+    assert_eq!(final_sent(), Some(false.into()));
+    storage.set_item(&key, "unchanged").unwrap();
+    keeper.keep(before.clone());
+    assert_eq!(stored().as_deref(), Some("unchanged"), "the same record again is not written");
+    keeper.keep(sent);
+    assert_eq!(final_sent(), Some(true.into()));
+    keeper.keep(before);
+    assert_eq!(final_sent(), Some(false.into()), "a change back is written");
+    keeper.keep(ResumeRecord::default());
+    assert_eq!(stored(), None);
+}

@@ -126,8 +126,8 @@ impl Rule {
             return Err(AppError::invalid("`id_file` is only allowed on rules of route `files`"));
         }
         match self.action {
-            Action::Status { status, .. } if ![500, 502, 503, 429].contains(&status) => {
-                Err(AppError::invalid("status faults are 500, 502, 503 or 429"))
+            Action::Status { status, .. } if ![500, 502, 503, 429, 409, 422].contains(&status) => {
+                Err(AppError::invalid("status faults are 500, 502, 503, 429, 409 or 422"))
             }
             Action::LoseAnswer { .. } if self.route == "token" => Err(AppError::invalid(
                 "lose_answer is not available on route `token`; use presign, put, files, customer or any",
@@ -303,6 +303,10 @@ fn status_error(status: u16, retry_after: Option<u64>) -> AppError {
         502 => ("bad_gateway", "injected fault: bad gateway"),
         503 => ("service_unavailable", "injected fault: service unavailable"),
         429 => ("rate_limited", "injected fault: too many requests"),
+        // A refusal: what a server says of a request it will not apply
+        // (the contract's 4xx), with a code no client knows in advance.
+        409 => ("conflict", "injected fault: refused (conflict)"),
+        422 => ("unprocessable", "injected fault: refused"),
         _ => ("internal_error", "injected fault: internal error"),
     };
     let st = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -244,6 +244,22 @@ async fn faults_inject_status_latency_and_token_expiry() {
 }
 
 #[tokio::test]
+async fn a_refusal_fault_answers_4xx_and_applies_nothing() {
+    let sbx = Sbx::new();
+    let tok = sbx.full_token().await;
+    let id = sbx.uploaded(&tok, "id_file", "image/jpeg").await;
+    let rules = json!({"rules": [{"route": "files", "id_file": true, "count": 1, "action": {"type": "status", "status": 422}},
+                                 {"route": "customer", "count": 1, "action": {"type": "status", "status": 409}}]});
+    assert_eq!(sbx.post("/_sandbox/faults", None, rules).await.status, StatusCode::OK);
+    assert_error(&sbx.post(IND, Some(&tok), json!({"id_file": id})).await, 422, "unprocessable");
+    assert_error(&sbx.get("/v1/customers/cus_individual_demo", Some(&tok)).await, 409, "conflict");
+    // Nothing applied: the customer has no files and verification did not start.
+    let customer = sbx.get("/v1/customers/cus_individual_demo", Some(&tok)).await.body;
+    assert_eq!(customer["verification_status"], "not_started", "{customer}");
+    assert_eq!(sbx.post(IND, Some(&tok), json!({"id_file": id})).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn faults_are_reproducible_from_the_seed() {
     let sbx = Sbx::new();
     let tok = sbx.full_token().await;

@@ -3,6 +3,7 @@
 
 use crate::core::resume::{storage_key, ResumeRecord, SavedFile};
 use crate::web::js::{get_bool, get_number, get_string, now_ms, to_json};
+use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 
 fn storage() -> Option<web_sys::Storage> {
@@ -25,7 +26,7 @@ pub fn load(customer_id: &str) -> Option<ResumeRecord> {
 }
 
 /// Stores the record, or removes it when it holds nothing.
-pub fn save(customer_id: &str, record: &ResumeRecord) {
+fn save(customer_id: &str, record: &ResumeRecord) {
     let Some(storage) = storage() else { return };
     let key = storage_key(customer_id);
     if record.is_empty() {
@@ -33,6 +34,33 @@ pub fn save(customer_id: &str, record: &ResumeRecord) {
         return;
     }
     let _ = storage.set_item(&key, &to_json(record));
+}
+
+/// Writes a customer's record whenever it changes, whoever learns the
+/// change first: the form after a render, or a submission about to send
+/// `id_file` (which must not wait for one). It remembers what it wrote, so
+/// a record is written once however many parts of the form hand it on, and
+/// a change back to an earlier record is written too.
+pub struct Keeper {
+    customer_id: String,
+    written: RefCell<Option<ResumeRecord>>,
+}
+
+impl Keeper {
+    /// Keeps `customer_id`'s record; nothing is written until [`Keeper::keep`].
+    pub fn new(customer_id: &str) -> Keeper {
+        Keeper { customer_id: customer_id.into(), written: RefCell::new(None) }
+    }
+
+    /// Stores `record`, stamped with the time, unless it is what this
+    /// keeper wrote last (the stamp aside).
+    pub fn keep(&self, record: ResumeRecord) {
+        if self.written.borrow().as_ref() == Some(&record) {
+            return;
+        }
+        save(&self.customer_id, &ResumeRecord { updated_ms: now_ms(), ..record.clone() });
+        *self.written.borrow_mut() = Some(record);
+    }
 }
 
 /// Reads a stored record; anything malformed reads as no record.

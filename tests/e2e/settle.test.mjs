@@ -209,6 +209,35 @@ for (const [label, chosen] of [['id_file and proof of address', PASSPORT_POA], [
   });
 }
 
+test('an id_file request refused at once, on a second click with every file already uploaded: the stored record no longer says it went out', async () => {
+  // The second click sends id_file straight away (nothing left to upload),
+  // which writes the record with final_sent; the refusal (a 4xx: nothing
+  // applied, and the customer read confirms it) must rewrite it, though the
+  // form ends up as it was before the click. Were it not, a reload would
+  // "settle" a submission that never started instead of offering the
+  // button.
+  const customerId = await sandbox.freshCustomer('cus_refusedtwice');
+  const key = `kyc-upload:v1:${customerId}`;
+  const refuse = [{ route: 'files', id_file: true, probability: 1, action: { type: 'status', status: 422 } }];
+  const r = await runFlow(page, {
+    customerId, docType: 'passport', files: { id_file: photo('sharp.jpg') }, params: { webhooks: 0 },
+    beforeClick: () => sandbox.setFaults(refuse, 16),
+  });
+  assert.equal(r.outcome, 'stopped', explain(r));
+  const from = await kycCount(page);
+  const since = await sandbox.lastSeq();
+  await submit(page, { timeout: RECLICK_WAIT_MS });
+  const second = await waitOutcome(page, { from });
+  assert.equal(second.outcome, 'stopped', JSON.stringify(second));
+  const evs = windowEvents(await sandbox.events({ since }), customerId);
+  assert.equal(evs.filter((e) => e.kind === 'put').length, 0, `the second click uploaded nothing again\n${dumpEvents(evs)}`);
+  assert.equal(files(evs).length, 1, `the second click sent id_file once, refused\n${dumpEvents(evs)}`);
+  const stored = await page.evaluate((k) => sessionStorage.getItem(k), key);
+  const record = JSON.parse(stored ?? 'null');
+  assert.equal(record?.final_sent, false, `the stored record: ${stored}`);
+  assert.deepEqual(record.files.map((f) => f.slot), ['id_file'], stored);
+});
+
 test('a result the host forwards while the outcome is being settled settles it: submitted, no onError', async () => {
   const customerId = await sandbox.freshCustomer('cus_hostsettles');
   const r = await runFlow(page, {

@@ -209,15 +209,16 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     // Restored files take the first selection ids; new choices start above.
     let next_selection = use_mut_ref(|| 1000 as SelectionId);
 
-    // Keep what a reload needs in sessionStorage (ids only, never bytes or tokens).
+    // Keep what a reload needs in sessionStorage (ids only, never bytes or
+    // tokens), after each render; a submission sending id_file writes it
+    // sooner (see `Batch`).
+    let keeper = use_memo(props.options.customer_id.clone(), |customer_id| resume::Keeper::new(customer_id));
     {
-        let customer_id = props.options.customer_id.clone();
-        let refused = state.stage == Stage::Refused;
-        use_effect_with(state.resume_record(), move |record| {
+        let (keeper, refused) = (keeper.clone(), state.stage == Stage::Refused);
+        let record = state.resume_record();
+        use_effect(move || {
             if !refused {
-                let mut record = record.clone();
-                record.updated_ms = now_ms();
-                resume::save(&customer_id, &record);
+                keeper.keep(record);
             }
         });
     }
@@ -452,23 +453,28 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     // submission starts as soon as the checks finish.
     let queued: Rc<RefCell<bool>> = use_mut_ref(|| false);
     let checking = Slot::ALL.iter().any(|s| state.slot(*s).phase == SlotPhase::Checking);
+    let submitter = Submitter {
+        state: state.clone(),
+        flow: flow.clone(),
+        api: (*api).clone(),
+        props: props.clone(),
+        queued: queued.clone(),
+        focus: focus.clone(),
+        texts: shared_texts.clone(),
+        keeper: keeper.clone(),
+    };
     {
-        let (state, flow, props, queued, focus) = (state.clone(), flow.clone(), props.clone(), queued.clone(), focus.clone());
-        let (api, texts) = ((*api).clone(), shared_texts.clone());
+        let submitter = submitter.clone();
         use_effect_with(checking, move |checking| {
-            if !*checking && queued.replace(false) {
-                submit(&state, &flow, &api, &props, &queued, &focus, &texts);
+            if !*checking && submitter.queued.replace(false) {
+                submit(&submitter);
             }
         });
     }
-    let on_submit = {
-        let (state, flow, props, queued, focus) = (state.clone(), flow.clone(), props.clone(), queued.clone(), focus.clone());
-        let (api, texts) = ((*api).clone(), shared_texts.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            submit(&state, &flow, &api, &props, &queued, &focus, &texts);
-        })
-    };
+    let on_submit = Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        submit(&submitter);
+    });
 
     let busy = state.stage == Stage::Submitting;
     let unconfirmed = state.stage == Stage::Unconfirmed;
@@ -722,15 +728,22 @@ async fn choose_file(slot: Slot, file: File, selection: SelectionId, options: Rc
     }
 }
 
-fn submit(
-    state: &UseReducerHandle<FormState>,
-    flow: &Rc<RefCell<Option<Flow>>>,
-    api: &Rc<Api>,
-    props: &KycUploadProps,
-    queued: &Rc<RefCell<bool>>,
-    focus: &FocusRequest,
-    texts: &SharedTexts,
-) {
+/// What a submission needs from the form: one for the button, one for the
+/// effect that starts a click kept while photos were being checked.
+#[derive(Clone)]
+struct Submitter {
+    state: UseReducerHandle<FormState>,
+    flow: Rc<RefCell<Option<Flow>>>,
+    api: Rc<Api>,
+    props: KycUploadProps,
+    queued: Rc<RefCell<bool>>,
+    focus: FocusRequest,
+    texts: SharedTexts,
+    keeper: Rc<resume::Keeper>,
+}
+
+fn submit(submitter: &Submitter) {
+    let Submitter { state, flow, api, props, queued, focus, texts, keeper } = submitter;
     // The flow slot is the guard against double submission: it is set
     // synchronously, before any re-render could disable the button.
     if flow.borrow().is_some() || !matches!(state.stage, Stage::Editing | Stage::Unconfirmed) {
@@ -788,7 +801,7 @@ fn submit(
     // re-rendering (layout, paint) while its requests run. The flow in
     // `flow` is what guards against a second submission meanwhile, and
     // `busy` is set now.
-    let batch = Batch::new(state.dispatcher());
+    let batch = Batch::new(state.dispatcher(), state, keeper.clone());
     batch.hold(Action::Submitting);
     let update = flow_updates(batch, flow.clone(), props.clone(), document, focus.clone(), texts.clone());
     let session = (state.key_prefix.clone(), state.before.clone());
@@ -830,8 +843,14 @@ fn flow_updates(
             }
             // The resume record must say so, with every uploaded file (which
             // the batch may still hold), before any answer can arrive: a
-            // reload then settles the outcome instead of starting over.
-            FlowUpdate::FinalSent => batch.flush(),
+            // reload then settles the outcome instead of starting over. It
+            // is written now, without a render (a layout and paint that
+            // would delay handling the answer).
+            FlowUpdate::FinalSent => {
+                batch.hold(Action::Flow(update));
+                batch.keep_record();
+                return;
+            }
             FlowUpdate::Finished { outcome, known, .. } => {
                 // Dropping the finished flow frees its tasks.
                 drop(stop_flow(&flow, &props.on_busy_change));
@@ -852,9 +871,9 @@ fn flow_updates(
                 end_with(&dispatch, &props, &texts, update.clone(), Some(document));
                 return;
             }
-            _ => batch.flush(),
+            _ => {}
         }
-        dispatch.dispatch(Action::Flow(update));
+        batch.pass(Action::Flow(update));
     })
 }
 
@@ -864,19 +883,57 @@ fn flow_updates(
 /// and the next request while a fast submission runs.
 const FORM_BATCH_MS: u32 = 100;
 
-/// "Uploading", progress and "uploaded" on their way to the form.
+/// A submission's updates on their way to the form: "uploading", progress
+/// and "uploaded" held, the rest passed on at once.
 struct Batch {
     dispatch: UseReducerDispatcher<FormState>,
     held: RefCell<Vec<Action>>,
     timer: RefCell<Option<Timeout>>,
+    /// The form as the submission found it, with every update since
+    /// (held or passed on): the form as it will be once they are rendered.
+    /// Nothing else changes the resume record while a submission runs (a
+    /// changed file stops it; the document cannot change). Kept until the
+    /// record is written from it.
+    ahead: RefCell<Option<Rc<FormState>>>,
+    keeper: Rc<resume::Keeper>,
 }
 
 impl Batch {
-    fn new(dispatch: UseReducerDispatcher<FormState>) -> Rc<Batch> {
-        Rc::new(Batch { dispatch, held: RefCell::new(Vec::new()), timer: RefCell::new(None) })
+    fn new(dispatch: UseReducerDispatcher<FormState>, form: &FormState, keeper: Rc<resume::Keeper>) -> Rc<Batch> {
+        let ahead = RefCell::new(Some(Rc::new(form.clone())));
+        Rc::new(Batch { dispatch, held: RefCell::new(Vec::new()), timer: RefCell::new(None), ahead, keeper })
+    }
+
+    /// Applies `action` to the form ahead. A batch carries only a
+    /// submission's updates and its start.
+    fn apply_ahead(&self, action: &Action) {
+        let copy = match action {
+            Action::Flow(update) => Action::Flow(update.clone()),
+            Action::Submitting => Action::Submitting,
+            _ => return,
+        };
+        let mut ahead = self.ahead.borrow_mut();
+        if let Some(form) = ahead.take() {
+            *ahead = Some(form.reduce(copy));
+        }
+    }
+
+    /// Writes the resume record of the form ahead, now.
+    fn keep_record(&self) {
+        if let Some(form) = self.ahead.borrow_mut().take() {
+            self.keeper.keep(form.resume_record());
+        }
+    }
+
+    /// Passes `action` on after what is held.
+    fn pass(&self, action: Action) {
+        self.flush();
+        self.apply_ahead(&action);
+        self.dispatch.dispatch(action);
     }
 
     fn hold(self: &Rc<Self>, action: Action) {
+        self.apply_ahead(&action);
         self.held.borrow_mut().push(action);
         if self.timer.borrow().is_none() {
             let batch = Rc::downgrade(self);
