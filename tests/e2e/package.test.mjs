@@ -2,8 +2,9 @@
 // files; the hand-written TypeScript declarations accept a typed host and
 // reject wrong host code (one file per mistake, each failing with its own
 // error); the tarball installs offline into an empty host project, which
-// type-checks against it and bundles with esbuild; the bundled host pages
-// (`mount` and `<kyc-upload>`) complete a passport flow in headless Chromium
+// type-checks against it and bundles with esbuild (and the README's example
+// with Vite, no wasm or locale setup); the bundled host pages (`mount`,
+// `<kyc-upload>`, Vite's) complete a passport flow in headless Chromium
 // against the sandbox, and every payload they recorded type-checks against
 // the declarations (no undeclared key, no missing one, literal values in
 // their unions).
@@ -218,7 +219,8 @@ test('host project: npm install of the tarball offline, tsc --strict against it,
 
 // ---------------------------------------------------------------- passport flows in the bundled host pages
 
-async function passportFlow(script) {
+/** A passport flow in the host page `name`, served at `pagePath`. */
+async function passportFlow(name, pagePath = `/${name}.html`) {
   assert.ok(server, 'the host page server runs (previous test)');
   await sandbox.waitUp();
   await sandbox.clearFaults();
@@ -227,11 +229,11 @@ async function passportFlow(script) {
   const pageHandle = await context.newPage();
   const consoleLines = recordConsole(pageHandle);
   try {
-    const customerId = await sandbox.freshCustomer(`cus_pkg_${script}`);
+    const customerId = await sandbox.freshCustomer(`cus_pkg_${name}`);
     const since = await sandbox.waitQuiet(200, 3000);
     served.length = 0;
     const q = new URLSearchParams({ api: `${sandbox.API}/v1`, customer: customerId });
-    await pageHandle.goto(`${HOST}/${script}.html?${q}`, { waitUntil: 'load' });
+    await pageHandle.goto(`${HOST}${pagePath}?${q}`, { waitUntil: 'load' });
     await pageHandle.waitForFunction(() => window.kycReady === true, null, { timeout: 30000, polling: 100 });
     await pageHandle.waitForSelector('[data-testid=doc-type]:not([disabled])', { timeout: 30000 });
     const files = { id_file: photo('sharp.jpg'), proof_of_address_file: photo('utility_bill.pdf'), liveness_check_file: photo('exif_rotated.jpg') };
@@ -355,10 +357,43 @@ test('<kyc-upload> host page (kyc-upload/element, wasm via import.meta.url): pas
   }
 });
 
+test('Vite host page (the README example: `await init()`, no wasm or locale setup): the wasm and the locale files become assets of the bundle; a German passport flow completes, id_file last', async () => {
+  assert.ok(hostDir && outDir, 'the host project exists (the install test above)');
+  // The page's module is the host project's src/vite.ts, type-checked there with the others.
+  const appDir = path.join(hostDir, 'vite-app');
+  fs.mkdirSync(appDir, { recursive: true });
+  fs.copyFileSync(path.join(hostDir, 'src', 'vite.ts'), path.join(appDir, 'vite.ts'));
+  fs.writeFileSync(path.join(appDir, 'index.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host vite</title></head>'
+    + '<body><h1>Host page</h1><div id="kyc"></div><script type="module" src="./vite.ts"></script></body></html>');
+  const { build } = await import('vite');
+  // Served from the same origin as the other pages, under /vite/.
+  const viteOut = path.join(outDir, 'vite');
+  await build({ root: appDir, base: '/vite/', configFile: false, logLevel: 'silent', build: { outDir: viteOut, emptyOutDir: true, target: 'es2022' } });
+  const assets = fs.readdirSync(path.join(viteOut, 'assets'));
+  assert.ok(assets.some((f) => /^kyc-upload_bg-[\w-]+\.wasm$/.test(f)), `Vite emitted the wasm: ${assets.join(', ')}`);
+  for (const tag of ['ar', 'de', 'es', 'fr', 'it', 'ja', 'pl', 'pt-BR']) {
+    assert.ok(assets.some((f) => new RegExp(`^${tag}-[\\w-]+\\.json$`).test(f)), `Vite emitted locales/${tag}.json: ${assets.join(', ')}`);
+  }
+
+  const { page: p, context } = await passportFlow('vite', '/vite/index.html');
+  try {
+    assert.ok(served.some((s) => /^\/vite\/assets\/kyc-upload_bg-[\w-]+\.wasm$/.test(s)), `the bundle's wasm was loaded: ${served.join(' ')}`);
+    assert.ok(served.some((s) => /^\/vite\/assets\/de-[\w-]+\.json$/.test(s)), `the bundle's German texts were loaded: ${served.join(' ')}`);
+    await p.waitForSelector('.kyc-upload[lang=de]', { timeout: 10000 });
+    const german = JSON.parse(fs.readFileSync(path.join(hostDir, 'node_modules', 'kyc-upload', 'locales', 'de.json'), 'utf8'));
+    assert.equal((await p.textContent('[data-testid=status] h3')).trim(), german['status.pending.title']);
+    keep('vite', await allEvents(p));
+  } finally {
+    await context.close();
+  }
+});
+
 // ---------------------------------------------------------------- recorded payloads vs the declarations
 
+const MOUNT_DETAIL = { progress: 'KycProgressDetail', submitted: 'KycSubmittedDetail', error: 'KycErrorDetail', status: 'KycStatusDetail', quality: 'QualityReport' };
 const DETAIL_TYPE = {
-  mount: { progress: 'KycProgressDetail', submitted: 'KycSubmittedDetail', error: 'KycErrorDetail', status: 'KycStatusDetail', quality: 'QualityReport' },
+  mount: MOUNT_DETAIL,
+  vite: MOUNT_DETAIL,
   element: {
     progress: 'KycUploadElementEventMap["kyc-progress"]["detail"]',
     submitted: 'KycUploadElementEventMap["kyc-submitted"]["detail"]',
@@ -376,9 +411,9 @@ function literal(value, keys) {
   return `{ ${own.map((k) => `${JSON.stringify(k)}: ${literal(value[k])}`).join(', ')} }`;
 }
 
-test('recorded payloads of both host pages type-check against the declarations (every key declared, literals in their unions)', async () => {
+test('recorded payloads of the host pages type-check against the declarations (every key declared, literals in their unions)', async () => {
   const kinds = new Set(recorded.map((e) => `${e.page}:${e.type}`));
-  for (const want of ['mount:progress', 'mount:submitted', 'mount:status', 'mount:quality', 'element:progress', 'element:submitted', 'element:status', 'element:error']) {
+  for (const want of ['mount:progress', 'mount:submitted', 'mount:status', 'mount:quality', 'vite:progress', 'vite:submitted', 'vite:status', 'element:progress', 'element:submitted', 'element:status', 'element:error']) {
     assert.ok(kinds.has(want), `no ${want} payload was recorded (the flow tests above must pass first); have: ${[...kinds].join(', ')}`);
   }
   const statuses = new Set(recorded.filter((e) => e.type === 'status').map((e) => e.detail.status));
