@@ -3,8 +3,8 @@
 // reject wrong host code (one file per mistake, each failing with its own
 // error); the tarball installs offline into an empty host project, which
 // type-checks against it and bundles with esbuild (and the README's example
-// with Vite, no wasm or locale setup); the bundled host pages (`mount`,
-// `<kyc-upload>`, Vite's) complete a passport flow in headless Chromium
+// with Vite and webpack, no wasm or locale setup); the bundled host pages
+// (`mount`, `<kyc-upload>`, the README's) complete a passport flow in headless Chromium
 // against the sandbox, and every payload they recorded type-checks against
 // the declarations (no undeclared key, no missing one, literal values in
 // their unions).
@@ -357,35 +357,78 @@ test('<kyc-upload> host page (kyc-upload/element, wasm via import.meta.url): pas
   }
 });
 
-test('Vite host page (the README example: `await init()`, no wasm or locale setup): the wasm and the locale files become assets of the bundle; a German passport flow completes, id_file last', async () => {
-  assert.ok(hostDir && outDir, 'the host project exists (the install test above)');
-  // The page's module is the host project's src/vite.ts, type-checked there with the others.
-  const appDir = path.join(hostDir, 'vite-app');
-  fs.mkdirSync(appDir, { recursive: true });
-  fs.copyFileSync(path.join(hostDir, 'src', 'vite.ts'), path.join(appDir, 'vite.ts'));
-  fs.writeFileSync(path.join(appDir, 'index.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host vite</title></head>'
-    + '<body><h1>Host page</h1><div id="kyc"></div><script type="module" src="./vite.ts"></script></body></html>');
-  const { build } = await import('vite');
-  // Served from the same origin as the other pages, under /vite/.
-  const viteOut = path.join(outDir, 'vite');
-  await build({ root: appDir, base: '/vite/', configFile: false, logLevel: 'silent', build: { outDir: viteOut, emptyOutDir: true, target: 'es2022' } });
-  const assets = fs.readdirSync(path.join(viteOut, 'assets'));
-  assert.ok(assets.some((f) => /^kyc-upload_bg-[\w-]+\.wasm$/.test(f)), `Vite emitted the wasm: ${assets.join(', ')}`);
-  for (const tag of ['ar', 'de', 'es', 'fr', 'it', 'ja', 'pl', 'pt-BR']) {
-    assert.ok(assets.some((f) => new RegExp(`^${tag}-[\\w-]+\\.json$`).test(f)), `Vite emitted locales/${tag}.json: ${assets.join(', ')}`);
-  }
+// ---------------------------------------------------------------- the README's example, bundled by Vite and webpack
 
-  const { page: p, context } = await passportFlow('vite', '/vite/index.html');
+/** The README's example (the host project's src/readme.ts, type-checked there with the others) in `<hostDir>/<name>-app/`. */
+function readmeApp(name) {
+  const appDir = path.join(hostDir, `${name}-app`);
+  fs.mkdirSync(appDir, { recursive: true });
+  fs.copyFileSync(path.join(hostDir, 'src', 'readme.ts'), path.join(appDir, 'readme.ts'));
+  return appDir;
+}
+
+const LOCALES = ['ar', 'de', 'es', 'fr', 'it', 'ja', 'pl', 'pt-BR'];
+
+/**
+ * The bundle in `<outDir>/<name>/` (served under /<name>/) emitted the wasm
+ * and every locale file as `<file>-<hash>.<ext>` in `<assets>/`; its page
+ * completes a German passport flow with its own wasm and de.json.
+ */
+async function bundledReadmeFlow(name, assets) {
+  const emitted = fs.readdirSync(path.join(outDir, name, assets));
+  assert.ok(emitted.some((f) => /^kyc-upload_bg-[\w-]+\.wasm$/.test(f)), `${name} emitted the wasm: ${emitted.join(', ')}`);
+  for (const tag of LOCALES) {
+    assert.ok(emitted.some((f) => f.startsWith(`${tag}-`) && /^[\w-]+-[\w]+\.json$/.test(f)), `${name} emitted locales/${tag}.json: ${emitted.join(', ')}`);
+  }
+  const prefix = assets ? `/${name}/${assets}/` : `/${name}/`;
+  const { page: p, context } = await passportFlow(name, `/${name}/index.html`);
   try {
-    assert.ok(served.some((s) => /^\/vite\/assets\/kyc-upload_bg-[\w-]+\.wasm$/.test(s)), `the bundle's wasm was loaded: ${served.join(' ')}`);
-    assert.ok(served.some((s) => /^\/vite\/assets\/de-[\w-]+\.json$/.test(s)), `the bundle's German texts were loaded: ${served.join(' ')}`);
+    assert.ok(served.some((s) => s.startsWith(`${prefix}kyc-upload_bg-`) && s.endsWith('.wasm')), `the bundle's wasm was loaded: ${served.join(' ')}`);
+    assert.ok(served.some((s) => s.startsWith(`${prefix}de-`) && s.endsWith('.json')), `the bundle's German texts were loaded: ${served.join(' ')}`);
     await p.waitForSelector('.kyc-upload[lang=de]', { timeout: 10000 });
     const german = JSON.parse(fs.readFileSync(path.join(hostDir, 'node_modules', 'kyc-upload', 'locales', 'de.json'), 'utf8'));
     assert.equal((await p.textContent('[data-testid=status] h3')).trim(), german['status.pending.title']);
-    keep('vite', await allEvents(p));
+    // The stylesheet the example imports applies: its live region is visually hidden.
+    const live = await p.evaluate(() => getComputedStyle(document.querySelector('[data-testid=live]')).position);
+    assert.equal(live, 'absolute', 'the imported stylesheet applies');
+    keep(name, await allEvents(p));
   } finally {
     await context.close();
   }
+}
+
+test('Vite host page (the README example as written: `await init()`, no wasm or locale setup): the wasm and the locale files become assets of the bundle; a German passport flow completes, id_file last', async () => {
+  assert.ok(hostDir && outDir, 'the host project exists (the install test above)');
+  const appDir = readmeApp('vite');
+  fs.writeFileSync(path.join(appDir, 'index.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host vite</title></head>'
+    + '<body><h1>Host page</h1><div id="kyc"></div><script type="module" src="./readme.ts"></script></body></html>');
+  const { build } = await import('vite');
+  await build({ root: appDir, base: '/vite/', configFile: false, logLevel: 'silent', build: { outDir: path.join(outDir, 'vite'), emptyOutDir: true, target: 'es2022' } });
+  await bundledReadmeFlow('vite', 'assets');
+});
+
+test('webpack 5 host page (the README example; CSS through experiments.css): the wasm and the locale files become assets of the bundle; a German passport flow completes, id_file last', async () => {
+  assert.ok(hostDir && outDir, 'the host project exists (the install test above)');
+  const appDir = readmeApp('webpack');
+  // webpack reads JavaScript: the example with its types stripped.
+  const source = fs.readFileSync(path.join(appDir, 'readme.ts'), 'utf8');
+  fs.writeFileSync(path.join(appDir, 'readme.js'), (await esbuild.transform(source, { loader: 'ts', format: 'esm', target: 'es2022' })).code);
+  const webpackOut = path.join(outDir, 'webpack');
+  const webpack = require('webpack');
+  const compiler = webpack({
+    mode: 'production',
+    context: appDir,
+    entry: './readme.js',
+    output: { path: webpackOut, publicPath: 'auto', assetModuleFilename: '[name]-[contenthash][ext]', clean: true },
+    experiments: { topLevelAwait: true, css: true },
+    performance: { hints: false },
+  });
+  const stats = await new Promise((resolve, reject) => compiler.run((err, s) => (err ? reject(err) : resolve(s))));
+  await new Promise((resolve) => compiler.close(resolve));
+  assert.ok(!stats.hasErrors(), stats.toString({ all: false, errors: true }));
+  fs.writeFileSync(path.join(webpackOut, 'index.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host webpack</title>'
+    + '<link rel="stylesheet" href="main.css"></head><body><h1>Host page</h1><div id="kyc"></div><script src="main.js"></script></body></html>');
+  await bundledReadmeFlow('webpack', '');
 });
 
 // ---------------------------------------------------------------- recorded payloads vs the declarations
@@ -394,6 +437,7 @@ const MOUNT_DETAIL = { progress: 'KycProgressDetail', submitted: 'KycSubmittedDe
 const DETAIL_TYPE = {
   mount: MOUNT_DETAIL,
   vite: MOUNT_DETAIL,
+  webpack: MOUNT_DETAIL,
   element: {
     progress: 'KycUploadElementEventMap["kyc-progress"]["detail"]',
     submitted: 'KycUploadElementEventMap["kyc-submitted"]["detail"]',
@@ -413,7 +457,7 @@ function literal(value, keys) {
 
 test('recorded payloads of the host pages type-check against the declarations (every key declared, literals in their unions)', async () => {
   const kinds = new Set(recorded.map((e) => `${e.page}:${e.type}`));
-  for (const want of ['mount:progress', 'mount:submitted', 'mount:status', 'mount:quality', 'vite:progress', 'vite:submitted', 'vite:status', 'element:progress', 'element:submitted', 'element:status', 'element:error']) {
+  for (const want of ['mount:progress', 'mount:submitted', 'mount:status', 'mount:quality', 'vite:progress', 'vite:submitted', 'vite:status', 'webpack:progress', 'webpack:submitted', 'webpack:status', 'element:progress', 'element:submitted', 'element:status', 'element:error']) {
     assert.ok(kinds.has(want), `no ${want} payload was recorded (the flow tests above must pass first); have: ${[...kinds].join(', ')}`);
   }
   const statuses = new Set(recorded.filter((e) => e.type === 'status').map((e) => e.detail.status));

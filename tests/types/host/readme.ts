@@ -1,8 +1,8 @@
-// Host page bundled by Vite from the installed package
+// Host page bundled by Vite and by webpack from the installed package
 // (tests/e2e/package.test.mjs): the README's example as written, `await
 // init()` with no argument and no `localesUrl`, so the wasm and the locale
-// files are found through `new URL(..., import.meta.url)`, which Vite turns
-// into assets of its own bundle. German, so a locale file must load. Query:
+// files are found through `new URL(..., import.meta.url)`, which both turn
+// into assets of their own bundle. German, so a locale file must load. Query:
 // ?api=<apiBase>&customer=<id>. Callbacks are logged in window.kycEvents
 // (declared in mount.ts) like the other host pages'.
 import init, { mount } from "kyc-upload";
