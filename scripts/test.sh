@@ -14,7 +14,7 @@
 #   6. browser      cargo test --target wasm32-unknown-unknown (wasm-bindgen-test in headless
 #                   Chromium, page on 127.0.0.1:8791; some tests use the sandbox)
 #   7. e2e          node --test tests/e2e (playwright-core, headless Chromium)
-#   8. bench        scripts/bench-flow.mjs and scripts/bench-camera.mjs once (print figures, never fail the run)
+#   8. bench        scripts/bench-flow.mjs (loopback, then every request 20 ms slower) and scripts/bench-camera.mjs once (print figures, never fail the run)
 #
 # Environment:
 #   FAULT_FLOWS=40      length of the seeded fault-injection suite (full run: 200)
@@ -257,6 +257,9 @@ if [ "$build_rc" -eq 0 ] && [ "$sb_rc" -eq 0 ]; then
       say "bench: node scripts/bench-flow.mjs (informational, never fails the run)"
       node "$ROOT/scripts/bench-flow.mjs" 2>&1 | tee "$LOGS/bench.log" \
         || echo "bench did not complete (ignored)"
+      say "bench: BENCH_LATENCY_MS=20 node scripts/bench-flow.mjs (a server across a network; informational)"
+      BENCH_LATENCY_MS=20 node "$ROOT/scripts/bench-flow.mjs" 2>&1 | tee "$LOGS/bench-latency.log" \
+        || echo "bench (latency) did not complete (ignored)"
       say "bench: node scripts/bench-camera.mjs (informational, never fails the run)"
       node "$ROOT/scripts/bench-camera.mjs" 2>&1 | tee "$LOGS/bench-camera.log" \
         || echo "bench-camera did not complete (ignored)"
