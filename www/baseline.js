@@ -1,7 +1,9 @@
 // Baseline for scripts/bench-flow.mjs: the widget's four-file request sequence
 // in plain JavaScript. token -> presign each file -> PUT all in parallel
 // (XMLHttpRequest, exactly the presigned headers, no Authorization) -> files
-// request with the non-id files -> files request with id_file only.
+// request with the non-id files -> files request with id_file only. The
+// bench asks for the token first (`baselineToken()`) and passes it in, as
+// the widget has its token before the click (it read the customer on mount).
 // Query parameter `api` overrides the API base (default http://127.0.0.1:8787/v1).
 (function () {
   'use strict';
@@ -55,8 +57,8 @@
     return r.json();
   }
 
-  /** Upload the chosen files for `customerId`; resolves with the id_file response. */
-  async function runBaseline(customerId, documentType) {
+  /** Upload the chosen files for `customerId` (with `token`, else a new one); resolves with the id_file response. */
+  async function runBaseline(customerId, documentType, token) {
     customerId = customerId || document.getElementById('customer').value;
     documentType = documentType || document.getElementById('document_type').value;
     var chosen = SLOTS.map(function (slot) {
@@ -64,7 +66,7 @@
       return { slot: slot, file: input.files && input.files[0] };
     }).filter(function (c) { return c.file; });
     if (!chosen.some(function (c) { return c.slot === 'id_file'; })) throw new Error('id_file is required');
-    var token = await getToken();
+    token = token || await getToken();
     var presigned = await Promise.all(chosen.map(function (c) { return presign(token, c.slot, c.file, documentType); }));
     await Promise.all(chosen.map(function (c, i) { return put(presigned[i], c.file); }));
     var rest = {};
@@ -77,6 +79,7 @@
   }
 
   window.runBaseline = runBaseline;
+  window.baselineToken = getToken;
   document.getElementById('baseline').addEventListener('submit', function (e) {
     e.preventDefault();
     var out = document.getElementById('out');
