@@ -254,6 +254,10 @@ async fn a_refusal_fault_answers_4xx_and_applies_nothing() {
     assert_error(&sbx.post(IND, Some(&tok), json!({"id_file": id})).await, 422, "unprocessable");
     assert_error(&sbx.get("/v1/customers/cus_individual_demo", Some(&tok)).await, 409, "conflict");
     // Nothing applied: the customer has no files and verification did not start.
+    let files = sbx.state.db().with(|c| {
+        c.query_row("SELECT COUNT(*) FROM customer_files WHERE customer_id = 'cus_individual_demo'", [], |r| r.get::<_, i64>(0)).unwrap()
+    });
+    assert_eq!(files, 0);
     let customer = sbx.get("/v1/customers/cus_individual_demo", Some(&tok)).await.body;
     assert_eq!(customer["verification_status"], "not_started", "{customer}");
     assert_eq!(sbx.post(IND, Some(&tok), json!({"id_file": id})).await.status, StatusCode::OK);

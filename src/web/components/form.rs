@@ -905,9 +905,11 @@ impl Batch {
     }
 
     /// Applies `action` to the form ahead. A batch carries only a
-    /// submission's updates and its start.
+    /// submission's updates and its start. Progress, the most frequent,
+    /// changes nothing the record holds: it is not applied twice.
     fn apply_ahead(&self, action: &Action) {
         let copy = match action {
+            Action::Flow(FlowUpdate::Progress { .. }) => return,
             Action::Flow(update) => Action::Flow(update.clone()),
             Action::Submitting => Action::Submitting,
             _ => return,
