@@ -11,13 +11,16 @@
 // phases of each run read off the browser's Resource Timing entries
 // (presign, PUT, the two files requests, and the gaps between them, which are
 // the page's own work). BENCH_TRACE=file.json also records a Chromium
-// performance trace of one widget run (open it in Chrome's Performance panel).
+// performance trace of one widget run (and file.baseline.json, one baseline run) (open it in Chrome's Performance panel).
 //
 //   node scripts/bench-flow.mjs            # needs a sandbox with --admin --demo-dir dist
 //   BENCH_RUNS=15 node scripts/bench-flow.mjs   # default 9
 //   BENCH_LATENCY_MS=20 node scripts/bench-flow.mjs   # every API request and
 //       PUT 20 ms slower (a latency fault on every route), like a server
 //       across a network instead of on loopback
+//   BENCH_CPU_THROTTLE=4 node scripts/bench-flow.mjs   # the page's CPU 4 times
+//       slower (Chromium's CPU throttling), like a mid-range phone: main-thread
+//       work that loopback hides shows in the ratio
 //
 // Exits 0 whatever the figure is; exits 2 only if it could not measure.
 import * as sandbox from '../tests/e2e/lib/sandbox.mjs';
@@ -123,6 +126,12 @@ async function main() {
   const browser = await launch();
   const context = await browser.newContext();
   const page = await context.newPage();
+  const throttle = Number(process.env.BENCH_CPU_THROTTLE || 1);
+  if (throttle > 1) {
+    // Kept across the page's navigations (it is the tab's setting).
+    await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    console.log(`bench: the page's CPU ${throttle} times slower (BENCH_CPU_THROTTLE)`);
+  }
   const widget = [];
   const baseline = [];
   try {
@@ -134,7 +143,12 @@ async function main() {
         categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] });
       await widgetRun(page, await sandbox.freshCustomer('cus_bench_trace'));
       await browser.stopTracing();
-      console.log(`bench: Chromium trace of one widget run written to ${process.env.BENCH_TRACE}`);
+      const baselineTrace = process.env.BENCH_TRACE.replace(/(\.json)?$/, '.baseline.json');
+      await browser.startTracing(page, { path: baselineTrace, screenshots: false,
+        categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] });
+      await baselineRun(page, await sandbox.freshCustomer('cus_bench_trace'));
+      await browser.stopTracing();
+      console.log(`bench: Chromium traces of one widget run and one baseline run written to ${process.env.BENCH_TRACE} and ${baselineTrace}`);
     }
     for (let i = 0; i < RUNS; i++) {
       const first = i % 2 === 0 ? 'widget' : 'baseline';

@@ -3,7 +3,8 @@
 // reject wrong host code (one file per mistake, each failing with its own
 // error); the tarball installs offline into an empty host project, which
 // type-checks against it and bundles with esbuild (and the README's example
-// with Vite and webpack, no wasm or locale setup); the bundled host pages
+// with Vite and webpack, no wasm or locale setup), and imports in Node
+// without effect (a server render); the bundled host pages
 // (`mount`, `<kyc-upload>`, the README's) complete a passport flow in headless Chromium
 // against the sandbox, and every payload they recorded type-checks against
 // the declarations (no undeclared key, no missing one, literal values in
@@ -215,6 +216,22 @@ test('host project: npm install of the tarball offline, tsc --strict against it,
   const css = fs.readFileSync(path.join(outDir, 'mount.css'), 'utf8');
   assert.match(css, /\.kyc-upload\s*\{/, 'the package stylesheet is in the bundle');
   await startServer(outDir);
+});
+
+test('server render: Node imports kyc-upload/element and kyc-upload from the installed package, as SSR frameworks do: nothing is fetched, ready resolves, nothing is registered', async () => {
+  assert.ok(hostDir, 'the host project is installed (previous test)');
+  // Node has fetch but no customElements or document, like a server render.
+  const script = `
+    const fetched = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input, init) => { fetched.push(String(input)); return realFetch(input, init); };
+    const element = await import('kyc-upload/element');
+    const settled = await element.ready;
+    const lib = await import('kyc-upload');
+    console.log(JSON.stringify({ fetched, settled: settled ?? null, init: typeof lib.default, mount: typeof lib.mount, checkImage: typeof lib.checkImage }));`;
+  const r = await sh(process.execPath, ['--input-type=module', '-e', script], { cwd: hostDir });
+  assert.equal(r.code, 0, `importing the package in Node failed:\n${r.out}`);
+  assert.deepEqual(JSON.parse(r.out.trim().split('\n').at(-1)), { fetched: [], settled: null, init: 'function', mount: 'function', checkImage: 'function' }, r.out);
 });
 
 // ---------------------------------------------------------------- passport flows in the bundled host pages
