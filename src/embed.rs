@@ -135,10 +135,19 @@ impl WidgetHandle {
     }
 
     /// Unmounts the widget: aborts in-flight uploads and frees every closure.
+    /// Safe in the task that mounted it (React's StrictMode mounts, unmounts
+    /// and mounts again at once): nothing of that widget stays.
     pub fn destroy(&mut self) {
         if let Some(app) = self.app.take() {
-            app.destroy();
+            // Yew creates a component in its scheduler's run, queued at
+            // mount, and runs any destroy queued before that first, where
+            // it finds nothing to destroy; the component was then created
+            // anyway and lived on beside the next widget. So the destroy
+            // waits for that run (the same queue, after it). No paint
+            // comes between.
+            wasm_bindgen_futures::spawn_local(async move { app.destroy() });
         }
+        self.busy.set(false);
     }
 }
 

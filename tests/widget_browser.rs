@@ -397,10 +397,36 @@ async fn destroy_empties_the_element() {
     assert!(by_testid(&element, "doc-type").is_some(), "{}", element.inner_html());
 
     handle.destroy();
-    yew::scheduler::flush().await;
-    assert_eq!(element.child_element_count(), 0, "{}", element.inner_html());
+    assert!(!handle.busy());
+    wait_for("destroy to empty the element", 2_000.0, || element.child_element_count() == 0).await;
     assert_eq!(element.inner_html(), "");
     element.remove();
+}
+
+/// React's StrictMode runs a component's effect, its cleanup and the effect
+/// again in one task: mount, destroy, mount. Yew would run that destroy
+/// before creating the first widget (finding nothing), then create it.
+#[wasm_bindgen_test]
+async fn a_widget_destroyed_in_the_task_that_mounted_it_leaves_nothing_behind() {
+    let (element, alone) = (root(), root());
+    let mut first = kyc_upload::embed::mount(element.clone(), js_options(&valid_options())).expect("mount");
+    let mut gone = kyc_upload::embed::mount(alone.clone(), js_options(&valid_options())).expect("mount");
+    first.destroy();
+    gone.destroy();
+    let mut second = kyc_upload::embed::mount(element.clone(), js_options(&valid_options())).expect("mount again");
+    wait_for("the second widget", 2_000.0, || by_testid(&element, "doc-type").is_some()).await;
+    // A later scheduler run and a later task: what was destroyed stays destroyed.
+    sleep(0).await;
+    yew::scheduler::flush().await;
+    assert_eq!(all(&element, ".kyc-upload").len(), 1, "one widget, not two: {}", element.inner_html());
+    assert_eq!(alone.inner_html(), "", "a widget destroyed at once is never shown");
+    // The one left is alive: its select shows the document's slots.
+    pick_document(&element, "drivers_license");
+    wait_for("the back side's slot", 2_000.0, || by_testid(&element, "file-id_file_back").is_some()).await;
+    assert_eq!(all(&element, "[data-testid=file-id_file]").len(), 1);
+    second.destroy();
+    element.remove();
+    alone.remove();
 }
 
 #[wasm_bindgen_test]
@@ -518,8 +544,7 @@ async fn set_status_shows_the_forwarded_result() {
     let thrown = handle.set_status("approved", None).expect_err("unknown status");
     assert_eq!(Reflect::get(&thrown, &"code".into()).unwrap().as_string().as_deref(), Some("invalid_status"));
     handle.destroy();
-    yew::scheduler::flush().await;
-    assert_eq!(element.inner_html(), "");
+    wait_for("destroy to empty the element", 2_000.0, || element.inner_html().is_empty()).await;
     element.remove();
 }
 
@@ -810,9 +835,37 @@ async fn the_custom_element_mounts_once_it_has_a_token_source_and_unmounts_on_re
     assert!(liveness.text_content().unwrap_or_default().contains("Required"), "require-liveness applies");
 
     element.remove();
-    yew::scheduler::flush().await;
-    assert!(by_testid(&element, "doc-type").is_none(), "removal destroys the widget");
+    wait_for("removal to destroy the widget", 2_000.0, || by_testid(&element, "doc-type").is_none()).await;
     host.remove();
+}
+
+/// A framework that reorders or re-parents the element takes it out and
+/// puts it back in one task: the widget stays, with the customer's files.
+#[wasm_bindgen_test]
+async fn a_moved_custom_element_keeps_its_widget_and_files() {
+    let (host, element) = kyc_element(CLOSED_API, "cus_moved", "off");
+    Reflect::set(&element, &"getToken".into(), &Function::new_no_args("return 't'")).unwrap();
+    wait_for("the widget inside the element", 2_000.0, || by_testid(&element, "doc-type").is_some()).await;
+    pick_document(&element, "passport");
+    choose(&element, "id_file", &file("passport.jpg", FAKE_JPEG, "image/jpeg"));
+    wait_for("the chosen file", 2_000.0, || shown_name(&element, "id_file").is_some()).await;
+    let widget = widget_of(&element).unwrap();
+
+    let elsewhere = root();
+    elsewhere.append_child(&element).unwrap();
+    // The removal's check runs in this task's microtasks; a later task and
+    // scheduler run see what it decided.
+    sleep(0).await;
+    yew::scheduler::flush().await;
+    assert!(widget_of(&element).is_some_and(|w| w.is_same_node(Some(&widget))), "the same widget: {}", element.inner_html());
+    assert_eq!(all(&element, ".kyc-upload").len(), 1);
+    assert_eq!(shown_name(&element, "id_file").as_deref(), Some("passport.jpg"));
+
+    // Taken out for good: destroyed.
+    element.remove();
+    wait_for("removal to destroy the widget", 2_000.0, || widget_of(&element).is_none()).await;
+    host.remove();
+    elsewhere.remove();
 }
 
 /// Two choices for one slot whose checks finish out of order: the older

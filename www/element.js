@@ -3,7 +3,8 @@
 // require-liveness, max-file-size, quality-gate, capture, liveness, poll-status,
 // poll-interval-ms, stall-timeout-ms, kyb-url, support-url, locale, locales-url); getToken,
 // messages and the on* callbacks are set as properties. The widget mounts once the element is connected and
-// getToken is set, and is destroyed when the element is removed. Each
+// getToken is set, and is destroyed when the element is removed (not when
+// it is moved: out and back in within one task keeps the widget). Each
 // callback also dispatches a DOM event: kyc-progress, kyc-submitted,
 // kyc-error, kyc-status. The verified panel's "Continue" button shows
 // while the element has an onContinue function; pressing it calls that
@@ -81,10 +82,17 @@ export function defineKycUploadElement(mount) {
       if (this._handle) this._update();
     }
     connectedCallback() {
-      this._mount();
+      // Moved (taken out and put back in one task): the widget is still
+      // there, with its files and uploads.
+      if (!this._handle) this._mount();
     }
     disconnectedCallback() {
-      this._unmount();
+      // Removed for good only if still out of the document once this task's
+      // microtasks have run: a move (a framework reordering or re-parenting
+      // the element) takes it out and puts it back at once.
+      queueMicrotask(() => {
+        if (!this.isConnected) this._unmount();
+      });
     }
     attributeChangedCallback(name, oldValue, newValue) {
       if (!this._handle || oldValue === newValue) return;

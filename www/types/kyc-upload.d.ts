@@ -381,7 +381,7 @@ export declare class WidgetHandle {
   update(options: KycUploadOptions): void;
   /** Whether a submission is running. */
   readonly busy: boolean;
-  /** Unmounts: aborts uploads in flight and frees every closure. */
+  /** Unmounts: aborts uploads in flight and frees every closure. Safe in the task that mounted (React's StrictMode). */
   destroy(): void;
   /** Frees the handle's wasm memory (after `destroy`); the handle is unusable afterwards. */
   free(): void;
