@@ -174,7 +174,8 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<WidgetHandle
         },
         on_continue: continue_prop(&callbacks),
     };
-    element.set_inner_html("");
+    // Yew empties the element first (node by node: no `innerHTML`, which a
+    // page enforcing Trusted Types refuses).
     let app = Renderer::<KycUpload>::with_root_and_props(element, props.clone()).render();
     Ok(WidgetHandle { app: Some(app), props, callbacks, busy })
 }

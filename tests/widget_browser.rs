@@ -950,6 +950,45 @@ async fn drops_and_pastes_go_to_the_slot_that_takes_them() {
     assert_eq!(w.token_calls.get(), 0, "nothing is sent");
 }
 
+/// Host pages put the widget inside their own form, beside their own drop
+/// zones and paste handlers: what the widget handles stays the widget's.
+#[wasm_bindgen_test]
+async fn the_widget_s_submit_drops_and_pastes_do_not_reach_the_host_page() {
+    let page = root();
+    let host_form = document().create_element("form").unwrap();
+    let element = document().create_element("div").unwrap();
+    host_form.append_child(&element).unwrap();
+    page.append_child(&host_form).unwrap();
+    // What reaches the host's form, by event type.
+    let seen: js_sys::Array = Function::new_with_args(
+        "form",
+        "const seen = []; for (const kind of ['submit', 'drop', 'paste']) form.addEventListener(kind, () => seen.push(kind)); return seen;",
+    )
+    .call1(&JsValue::NULL, &host_form)
+    .unwrap()
+    .unchecked_into();
+    let mut handle = kyc_upload::embed::mount(element.clone(), js_options(&valid_options())).expect("mount");
+    wait_for("the widget", 2_000.0, || by_testid(&element, "doc-type").is_some()).await;
+    pick_document(&element, "passport");
+    yew::scheduler::flush().await;
+
+    let form = element.query_selector(".kyc-upload").unwrap().unwrap();
+    let pdf = file("bill.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf");
+    form.dispatch_event(&file_event("drop", &pdf)).unwrap();
+    wait_for("the dropped PDF", 2_000.0, || shown_name(&element, "proof_of_address_file").as_deref() == Some("bill.pdf")).await;
+    let front = file("front.jpg", FAKE_JPEG, "image/jpeg");
+    testid(&element, "file-id_file").dispatch_event(&file_event("paste", &front)).unwrap();
+    wait_for("the pasted photo", 2_000.0, || shown_name(&element, "id_file").as_deref() == Some("front.jpg")).await;
+    // The submit button submits the widget's form (here: to say what is missing).
+    pick_document(&element, "drivers_license");
+    click(&element, "submit");
+    wait_for("the widget to answer the submit", 2_000.0, || !text_of(&element, "message").is_empty()).await;
+
+    assert_eq!(seen.to_vec(), Vec::<JsValue>::new(), "events that reached the host's form");
+    handle.destroy();
+    page.remove();
+}
+
 fn focused(root: &Element) -> Option<String> {
     let active = web_sys::window().unwrap().document().unwrap().active_element()?;
     root.contains(Some(&active)).then(|| active.get_attribute("data-testid").unwrap_or_else(|| active.tag_name()))

@@ -223,9 +223,16 @@ test('a blurred document is never captured by itself: the hint says to hold stil
   await waitPhase(page, 'live');
   assert.equal(await streamsOpened(page), 2, 'retake opens the camera again');
   assert.equal(await liveTracks(page), 1);
+  // A host dialog holding the widget closes on Escape: the camera's Escape
+  // must not reach it.
+  await page.evaluate(() => {
+    window.__hostEscapes = 0;
+    document.addEventListener('keydown', (e) => { if (e.key === 'Escape') window.__hostEscapes += 1; });
+  });
   await page.keyboard.press('Escape');
   await page.waitForSelector('[data-testid=camera-view]', { state: 'detached' });
   assert.equal(await liveTracks(page), 0, 'cancel stops every track');
+  assert.equal(await page.evaluate(() => window.__hostEscapes), 0, "the camera's Escape reached the host page");
   await page.click('[data-testid=camera-id_file]');
   await waitPhase(page, 'live');
   await page.click('[data-testid=shutter]');

@@ -1,5 +1,6 @@
 // The widget under a strict Content-Security-Policy: it mounts, completes a flow,
-// and the browser reports no CSP violation.
+// and the browser reports no CSP violation; also with Trusted Types enforced and
+// no policy allowed (the widget writes to no HTML or script sink).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as sandbox from './lib/sandbox.mjs';
@@ -28,7 +29,13 @@ test('the demo page is served with a Content-Security-Policy (header or meta)', 
   assert.ok(header || meta, 'no CSP header and no <meta http-equiv="Content-Security-Policy"> on the demo page');
 });
 
-test('under the strict CSP the widget mounts, completes a flow, and no violation is reported', async () => {
+test('under the strict CSP the widget mounts, completes a flow, and no violation is reported', () => strictFlow(STRICT_CSP, 'cus_csp'));
+
+test("with Trusted Types enforced and no policy allowed, the same: the widget assigns no string to an HTML or script sink", () =>
+  strictFlow(`${STRICT_CSP}; require-trusted-types-for 'script'; trusted-types 'none'`, 'cus_csp_tt'));
+
+/** A passport flow on the demo page with `policy` enforced; no violation may be reported. */
+async function strictFlow(policy, customerTag) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const consoleLines = recordConsole(page);
@@ -42,17 +49,17 @@ test('under the strict CSP the widget mounts, completes a flow, and no violation
   await page.route((url) => url.href.startsWith(sandbox.DEMO), async (route) => {
     if (route.request().resourceType() !== 'document') return route.continue();
     const response = await route.fetch();
-    const headers = { ...response.headers(), 'content-security-policy': STRICT_CSP };
+    const headers = { ...response.headers(), 'content-security-policy': policy };
     return route.fulfill({ response, headers });
   });
   try {
-    const customerId = await sandbox.freshCustomer('cus_csp');
+    const customerId = await sandbox.freshCustomer(customerTag);
     const r = await runFlow(page, {
       customerId, docType: 'passport',
       files: { id_file: photo('sharp.jpg'), proof_of_address_file: photo('utility_bill.pdf') },
     });
     const violations = await page.evaluate(() => window.__cspViolations);
-    const cspConsole = consoleLines.filter((l) => /Content Security Policy|Content-Security-Policy/i.test(l));
+    const cspConsole = consoleLines.filter((l) => /Content Security Policy|Content-Security-Policy|Trusted/i.test(l));
     assert.equal(r.outcome, 'completed', `outcome ${r.outcome}, message ${JSON.stringify(r.message)}\n${consoleLines.join('\n')}\n${dumpEvents(r.events)}`);
     assert.deepEqual(r.violations, []);
     assert.deepEqual(violations, [], `securitypolicyviolation events: ${JSON.stringify(violations, null, 1)}`);
@@ -60,4 +67,4 @@ test('under the strict CSP the widget mounts, completes a flow, and no violation
   } finally {
     await context.close();
   }
-});
+}

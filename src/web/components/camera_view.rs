@@ -258,7 +258,10 @@ pub fn CameraView(props: &CameraViewProps) -> Html {
         let on_close = props.on_close.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
+                // Closes the camera only: not a dialog of the host's that
+                // holds the widget.
                 e.prevent_default();
+                e.stop_propagation();
                 on_close.emit(None);
             }
         })

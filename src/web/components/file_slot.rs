@@ -220,6 +220,7 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
         let Some(e) = e.dyn_ref::<ClipboardEvent>() else { return };
         if let Some(file) = first_file(e.clipboard_data()).filter(|_| enabled) {
             e.prevent_default();
+            e.stop_propagation();
             choose(Some(file));
         }
     });

@@ -409,6 +409,8 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                 slot_visible(document, *s) && state.slot(*s).chosen.is_none() && slot_takes_drop(*s, &mime, &name)
             });
             if let Some(slot) = target {
+                // Taken: not for a drop zone of the host page's too.
+                e.stop_propagation();
                 on_choose.emit((slot, file));
             }
         })
@@ -473,6 +475,9 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     }
     let on_submit = Callback::from(move |e: SubmitEvent| {
         e.prevent_default();
+        // The widget's own: a host page that wraps it in its form must not
+        // take it for its own submission.
+        e.stop_propagation();
         submit(&submitter);
     });
 
