@@ -989,6 +989,44 @@ async fn the_widget_s_submit_drops_and_pastes_do_not_reach_the_host_page() {
     page.remove();
 }
 
+/// Hosts built from web components mount the widget inside a shadow root:
+/// its events, labels and focus work there as in the document.
+#[wasm_bindgen_test]
+async fn the_widget_works_inside_a_shadow_root() {
+    let element: Element = Function::new_no_args(
+        "const host = document.createElement('div'); host.id = 'shadow-host'; document.body.append(host);
+         const shadow = host.attachShadow({ mode: 'open' }); const el = document.createElement('div');
+         shadow.append(el); return el;",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap()
+    .unchecked_into();
+    let focused_in_shadow = || {
+        Function::new_no_args("const a = document.getElementById('shadow-host').shadowRoot.activeElement; return a ? a.getAttribute('data-testid') : null;")
+            .call0(&JsValue::NULL)
+            .unwrap()
+            .as_string()
+    };
+    let mut options = valid_options();
+    options.push(("qualityGate", "off".into()));
+    let mut handle = kyc_upload::embed::mount(element.clone(), js_options(&options)).expect("mount");
+    wait_for("the widget", 2_000.0, || by_testid(&element, "doc-type").is_some()).await;
+    pick_document(&element, "drivers_license");
+    wait_for("the back side's slot", 2_000.0, || by_testid(&element, "file-id_file_back").is_some()).await;
+    choose(&element, "id_file", &file("front.jpg", FAKE_JPEG, "image/jpeg"));
+    wait_for("the chosen front", 2_000.0, || shown_name(&element, "id_file").as_deref() == Some("front.jpg")).await;
+    // Submitting without the back side: the message says so and focus goes to that slot.
+    click(&element, "submit");
+    wait_for("the problem to show", 2_000.0, || text_of(&element, "error-id_file_back").contains("back")).await;
+    wait_for("focus on the back side's input", 2_000.0, || focused_in_shadow().as_deref() == Some("file-id_file_back")).await;
+    // Remove hands focus to the slot's input.
+    click(&element, "remove-id_file");
+    wait_for("the slot to empty", 2_000.0, || shown_name(&element, "id_file").is_none()).await;
+    wait_for("focus on the front's input", 2_000.0, || focused_in_shadow().as_deref() == Some("file-id_file")).await;
+    handle.destroy();
+    Function::new_no_args("document.getElementById('shadow-host').remove()").call0(&JsValue::NULL).unwrap();
+}
+
 fn focused(root: &Element) -> Option<String> {
     let active = web_sys::window().unwrap().document().unwrap().active_element()?;
     root.contains(Some(&active)).then(|| active.get_attribute("data-testid").unwrap_or_else(|| active.tag_name()))
