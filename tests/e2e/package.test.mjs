@@ -5,7 +5,7 @@
 // type-checks against it and bundles with esbuild (and the README's example
 // with Vite and webpack, no wasm or locale setup), and imports in Node
 // without effect (a server render); the bundled host pages
-// (`mount`, `<kyc-upload>`, the README's) complete a passport flow in headless Chromium
+// (`mount`, `<kyc-upload>`, a React app in StrictMode, the README's) complete a passport flow in headless Chromium
 // against the sandbox, and every payload they recorded type-checks against
 // the declarations (no undeclared key, no missing one, literal values in
 // their unions).
@@ -169,7 +169,7 @@ function page(script) {
 
 /** Static files of the bundle, the two pages, and the host's token endpoint (proxying the sandbox's demo host). */
 async function startServer(dir) {
-  const pages = { '/': page('mount'), '/mount.html': page('mount'), '/element.html': page('element') };
+  const pages = { '/': page('mount'), '/mount.html': page('mount'), '/element.html': page('element'), '/react.html': page('react') };
   server = await startHostServer({ dir, port: PORT, tokenPath: '/token', pages, served });
 }
 
@@ -197,12 +197,17 @@ test('host project: npm install of the tarball offline, tsc --strict against it,
   outDir = path.join(hostDir, 'out');
   const result = await esbuild.build({
     absWorkingDir: hostDir,
-    entryPoints: ['src/mount.ts', 'src/element.ts'],
+    entryPoints: ['src/mount.ts', 'src/element.ts', 'src/react.jsx'],
     outdir: 'out',
     bundle: true,
     format: 'esm',
     target: 'es2022',
     loader: { '.wasm': 'file' },
+    // The React page: React's development build (where StrictMode runs each
+    // effect twice), resolved from the test tools' node_modules.
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"development"' },
+    nodePaths: [path.join(ROOT, 'tests', 'e2e', 'node_modules')],
     logLevel: 'silent',
   });
   assert.deepEqual(result.errors, []);
@@ -211,7 +216,7 @@ test('host project: npm install of the tarball offline, tsc --strict against it,
   // The bundle lost the package's locales/ folder: the mount page's localesUrl points at this copy.
   fs.cpSync(path.join(hostDir, 'node_modules', 'kyc-upload', 'locales'), path.join(outDir, 'kyc-locales'), { recursive: true });
   const out = fs.readdirSync(outDir).sort();
-  assert.ok(out.includes('mount.js') && out.includes('element.js'), out.join(', '));
+  assert.ok(out.includes('mount.js') && out.includes('element.js') && out.includes('react.js'), out.join(', '));
   assert.ok(out.some((f) => /^kyc-upload_bg-[A-Z0-9]+\.wasm$/.test(f)), `the file loader emitted the wasm: ${out.join(', ')}`);
   const css = fs.readFileSync(path.join(outDir, 'mount.css'), 'utf8');
   assert.match(css, /\.kyc-upload\s*\{/, 'the package stylesheet is in the bundle');
@@ -414,6 +419,22 @@ async function bundledReadmeFlow(name, assets) {
   }
 }
 
+test("React 19 host page in StrictMode (mount in an effect, destroy in its cleanup: run, cleaned up and run again at once): one widget is left and completes a passport flow", async () => {
+  const { page: p, context, kyc } = await passportFlow('react');
+  try {
+    const counts = await p.evaluate(() => ({
+      mounts: window.kycMounts, destroys: window.kycDestroys,
+      widgets: document.querySelectorAll('.kyc-upload').length,
+    }));
+    // StrictMode really ran the effect twice (else this page proves nothing), and one widget is left.
+    assert.deepEqual(counts, { mounts: 2, destroys: 1, widgets: 1 });
+    assert.equal(kyc.filter((e) => e.type === 'submitted').length, 1);
+    keep('react', await allEvents(p));
+  } finally {
+    await context.close();
+  }
+});
+
 test('Vite host page (the README example as written: `await init()`, no wasm or locale setup): the wasm and the locale files become assets of the bundle; a German passport flow completes, id_file last', async () => {
   assert.ok(hostDir && outDir, 'the host project exists (the install test above)');
   const appDir = readmeApp('vite');
@@ -455,6 +476,7 @@ const DETAIL_TYPE = {
   mount: MOUNT_DETAIL,
   vite: MOUNT_DETAIL,
   webpack: MOUNT_DETAIL,
+  react: MOUNT_DETAIL,
   element: {
     progress: 'KycUploadElementEventMap["kyc-progress"]["detail"]',
     submitted: 'KycUploadElementEventMap["kyc-submitted"]["detail"]',
