@@ -66,9 +66,10 @@ pub fn offers_camera(slot: Slot) -> bool {
 pub struct Outline {
     /// Width over height.
     pub aspect: f64,
-    /// The same as a CSS `aspect-ratio` declaration (no float formatting
-    /// in the bundle).
-    pub css: &'static str,
+    /// The outline element's classes: the stylesheet gives each shape its
+    /// `aspect-ratio` (an inline `style` would be refused by a page whose
+    /// Content-Security-Policy has no `'unsafe-inline'` for styles).
+    pub class: &'static str,
     /// An oval (a face) rather than a rounded rectangle.
     pub oval: bool,
 }
@@ -78,9 +79,9 @@ pub struct Outline {
 /// face is framed by a 3:4 oval.
 pub fn outline(slot: Slot, document: Option<DocumentType>) -> Outline {
     match (slot, document) {
-        (Slot::Liveness, _) => Outline { aspect: 0.75, css: "aspect-ratio:3/4", oval: true },
-        (_, Some(DocumentType::Passport)) => Outline { aspect: 125.0 / 88.0, css: "aspect-ratio:125/88", oval: false },
-        _ => Outline { aspect: 85.60 / 53.98, css: "aspect-ratio:85.6/53.98", oval: false },
+        (Slot::Liveness, _) => Outline { aspect: 0.75, class: "kyc-outline kyc-oval", oval: true },
+        (_, Some(DocumentType::Passport)) => Outline { aspect: 125.0 / 88.0, class: "kyc-outline kyc-passport", oval: false },
+        _ => Outline { aspect: 85.60 / 53.98, class: "kyc-outline", oval: false },
     }
 }
 
@@ -444,10 +445,18 @@ mod tests {
         let passport = outline(Slot::IdFile, Some(DocumentType::Passport));
         assert!((passport.aspect - 1.42).abs() < 0.01 && !passport.oval);
         assert!(outline(Slot::Liveness, None).oval, "the selfie has an oval");
+        // The stylesheet draws each outline with the aspect the frames are
+        // analysed with: its last class's `aspect-ratio`.
+        let css = include_str!("../../www/kyc-upload.css");
         for o in [card_outline(), passport, outline(Slot::Liveness, None)] {
-            let (w, h) = o.css["aspect-ratio:".len()..].split_once('/').expect("w/h");
-            let ratio = w.parse::<f64>().expect("w") / h.parse::<f64>().expect("h");
-            assert!((ratio - o.aspect).abs() < 1e-9, "{} is not {}", o.css, o.aspect);
+            let class = o.class.rsplit(' ').next().expect("a class");
+            let rule = css.split(&format!("\n.{class} {{")).nth(1).and_then(|r| r.split('}').next());
+            let rule = rule.unwrap_or_else(|| panic!("no rule for .{class}"));
+            let declared = rule.split("aspect-ratio:").nth(1).and_then(|r| r.split(';').next());
+            let declared = declared.unwrap_or_else(|| panic!(".{class} has no aspect-ratio"));
+            let (w, h) = declared.split_once('/').expect("w / h");
+            let ratio = w.trim().parse::<f64>().expect("w") / h.trim().parse::<f64>().expect("h");
+            assert!((ratio - o.aspect).abs() < 1e-9, ".{class}: {declared} is not {}", o.aspect);
         }
     }
 

@@ -33,6 +33,10 @@ async function cameraPage(name, specs, { size = '1600x1200', zoom = 1, grant = t
   browsers.push(browser);
   const context = await browser.newContext();
   await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
+    });
     window.__streams = [];
     const media = navigator.mediaDevices;
     if (media?.getUserMedia) {
@@ -240,6 +244,33 @@ test('a blurred document is never captured by itself: the hint says to hold stil
   await page.click('[data-testid=use-photo]');
   await page.waitForSelector('[data-slot=id_file][data-state=attention]', { timeout: 20000 });
   assert.match(await page.textContent('[data-testid=error-id_file]'), /blurry/i, 'the photo meets the same gate as a chosen file');
+});
+
+/** The live preview's outline: its drawn width over height, and the preview's phase then. */
+const outlineShape = (page) => page.$eval('[data-testid=camera-view]', (view) => {
+  const box = view.querySelector('.kyc-outline').getBoundingClientRect();
+  return { phase: view.dataset.phase, ratio: box.width / box.height };
+});
+
+test("the outline has the document's shape (card, passport page, face) under the demo page's Content-Security-Policy", async () => {
+  // A camera that never gives a sharp frame: the preview stays live.
+  const { page } = await cameraPage('outlines', ['blur_sigma12.jpg']);
+  await openForm(page, 'cus_camera_outline', 'passport');
+  const shapes = [];
+  for (const [doc, slot, ratio] of [['passport', 'id_file', 125 / 88], ['drivers_license', 'id_file', 85.6 / 53.98], ['drivers_license', 'liveness_check_file', 3 / 4]]) {
+    await page.selectOption('[data-testid=doc-type]', doc);
+    await openCamera(page, slot);
+    await waitPhase(page, 'live');
+    const shape = await outlineShape(page);
+    shapes.push(`${doc} ${slot}: ${shape.ratio.toFixed(3)} (want ${ratio.toFixed(3)})`);
+    assert.equal(shape.phase, 'live');
+    assert.ok(Math.abs(shape.ratio / ratio - 1) < 0.02, shapes.join('; '));
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=camera-view]', { state: 'detached' });
+  }
+  // The shapes come from the stylesheet: no inline style for the page's policy to refuse.
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  report.push(`outlines: ${shapes.join('; ')}`);
 });
 
 test('a denied camera says so in one sentence and the file button still works', async () => {

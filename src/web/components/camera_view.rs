@@ -306,7 +306,7 @@ pub fn CameraView(props: &CameraViewProps) -> Html {
                     }
                 } else {
                     <video class={if oval { "kyc-camera-media kyc-mirror" } else { "kyc-camera-media" }} ref={video.clone()} muted=true playsinline=true autoplay=true aria-hidden="true" />
-                    <div class={if oval { "kyc-outline kyc-oval" } else { "kyc-outline" }} style={outline.css} aria-hidden="true"></div>
+                    <div class={outline.class} aria-hidden="true"></div>
                 }
             </div>
             <p class="kyc-camera-hint" data-testid="camera-hint" role="status">
