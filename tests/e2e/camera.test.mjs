@@ -135,6 +135,7 @@ test('a sharp document is captured by itself, confirmed, and goes through a whol
   const why = `outcome=${r.outcome} ${r.message}\n${r.violations.join('\n')}\n${dumpEvents(r.events)}\n${consoleLines.join('\n')}`;
   assert.equal(r.outcome, 'completed', why);
   assert.deepEqual(r.violations, [], why);
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], 'nothing the demo page\'s policy refuses');
   assert.ok(captured.frames >= 3, `captured after ${captured.frames} frames: at least 3 consecutive good ones`);
   // The id_file uploaded is the camera's photo (a PNG from ImageCapture here), not the chosen JPEG.
   const presignId = r.events.filter((e) => e.kind === 'presign' && e.purpose === 'id_file' && e.status === 201);
@@ -360,6 +361,8 @@ test('liveness: "video" records a short selfie video that is uploaded as livenes
   assert.deepEqual(r.violations, [], why);
   const video = r.events.filter((e) => e.kind === 'presign' && e.purpose === 'liveness_check_file' && e.status === 201).at(-1);
   assert.match(String(video?.content_type), /^video\/(webm|mp4)$/, why);
+  // The replay of the recording (a blob: URL) is allowed by the demo's media-src, as the README asks of hosts.
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
   report.push(`liveness video: ${video.content_type}, ${video.size} B`);
 });
 
