@@ -100,6 +100,14 @@ elif need_install "rustup component rust-src (nightly)"; then
   log "rustup component add rust-src --toolchain nightly"
   rustup component add rust-src --toolchain nightly
 fi
+# build-std resolves std's own dependencies (dlmalloc, wasip1, ...) from the
+# registry, and scripts/build.sh builds --offline: on a machine whose cargo
+# cache has never seen them the release build fails ("no matching package
+# named `wasip1`"). Fetching with the release environment caches them.
+if [ "$CHECK_ONLY" != 1 ]; then
+  log "cargo fetch with build-std (the release wasm's std dependencies)"
+  (. "$ROOT/scripts/release-env.sh" && cargo fetch --quiet && cargo fetch --quiet --target wasm32-unknown-unknown)
+fi
 
 # ---------------------------------------------------------------- wasm-bindgen-cli
 WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock 2>/dev/null || true)"
