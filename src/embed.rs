@@ -155,6 +155,8 @@ impl WidgetHandle {
 /// (`invalid_option`) and the `option` at fault when the options are wrong.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> Result<WidgetHandle, JsValue> {
+    let is_element = property(&element, "nodeType").as_f64() == Some(1.0);
+    checked_argument(&element, is_element, "element", "mount: the first argument is not a DOM element (did the selector match nothing?).")?;
     let (parsed, get_token) = checked_options(&options, "mount")?;
     let callbacks = Rc::new(RefCell::new(HostCallbacks::from_options(&options)));
     let busy = Rc::new(Cell::new(false));
@@ -180,6 +182,23 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<WidgetHandle
     Ok(WidgetHandle { app: Some(app), props, callbacks, busy })
 }
 
+/// Refuses a first argument that does not fit (`fits`, duck-typed by the
+/// caller, so an element or Blob of another realm passes): the JS glue
+/// passes any value through, and a `null` (a selector that matched nothing)
+/// would throw deep inside the widget. The error names the `option`.
+fn checked_argument(value: &JsValue, fits: bool, option: &str, message: &str) -> Result<(), JsValue> {
+    if value.is_object() && fits {
+        Ok(())
+    } else {
+        Err(error("invalid_option", message, Some(option)))
+    }
+}
+
+/// A property of a value (`undefined` for a primitive or a throwing getter).
+fn property(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &key.into()).unwrap_or_default()
+}
+
 /// Checks an options object for `mount` or `update` (`caller`): the parsed
 /// options and the `getToken` function, or the `invalid_option` error.
 fn checked_options(options: &JsValue, caller: &str) -> Result<(Options, Function), JsValue> {
@@ -202,8 +221,10 @@ fn function(options: &JsValue, name: &str) -> Option<Function> {
 /// Checks a photo with the quality gate, as the widget does when a file is
 /// chosen: `Promise<{verdict, reasons: [{code, message}], width, height, metrics}>`.
 #[wasm_bindgen(js_name = checkImage)]
-pub async fn check_image_js(blob: web_sys::Blob) -> Result<JsValue, JsValue> {
-    match check_image(&blob).await {
+pub async fn check_image_js(blob: JsValue) -> Result<JsValue, JsValue> {
+    let is_blob = property(&blob, "size").as_f64().is_some() && property(&blob, "slice").is_function();
+    checked_argument(&blob, is_blob, "blob", "checkImage: the first argument is not a Blob or File.")?;
+    match check_image(blob.unchecked_ref()).await {
         Ok(report) => Ok(report_to_js(&report)),
         Err(e) => match e.reason() {
             Some(code) => Ok(report_to_js(&crate::core::quality::Report::failed(code))),

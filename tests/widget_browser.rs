@@ -457,6 +457,49 @@ fn mount_refuses_bad_options_naming_them() {
     }
 }
 
+/// The commonest host mistake: a selector that matched nothing. `mount`
+/// says so, and the module still works for the next, right call.
+#[wasm_bindgen_test]
+async fn mount_refuses_what_is_not_an_element_and_keeps_working() {
+    let text = document().create_text_node("not an element");
+    for (given, got) in [
+        (JsValue::NULL, "null"),
+        (JsValue::UNDEFINED, "undefined"),
+        (JsValue::from("#kyc"), "a string"),
+        (Object::new().into(), "another object"),
+        (text.into(), "another object"),
+    ] {
+        let thrown = match kyc_upload::embed::mount(given.unchecked_into(), js_options(&valid_options())) {
+            Ok(_) => panic!("mount accepted {got}"),
+            Err(thrown) => thrown,
+        };
+        let error: &js_sys::Error = thrown.dyn_ref().unwrap_or_else(|| panic!("{got}: not an Error: {thrown:?}"));
+        assert_eq!(Reflect::get(error, &"code".into()).unwrap().as_string().as_deref(), Some("invalid_option"));
+        assert_eq!(Reflect::get(error, &"option".into()).unwrap().as_string().as_deref(), Some("element"));
+        let message = String::from(error.message());
+        assert!(message.contains("the first argument is not a DOM element"), "{message}");
+    }
+    let element = root();
+    let mut handle = kyc_upload::embed::mount(element.clone(), js_options(&valid_options())).expect("a right call still mounts");
+    wait_for("the widget", 2_000.0, || by_testid(&element, "doc-type").is_some()).await;
+    handle.destroy();
+    element.remove();
+}
+
+#[wasm_bindgen_test]
+async fn check_image_refuses_what_is_not_a_blob_and_keeps_working() {
+    for (given, got) in [(JsValue::NULL, "null"), (JsValue::UNDEFINED, "undefined"), (JsValue::from("photo.jpg"), "a string"), (Object::new().into(), "another object")] {
+        let thrown = kyc_upload::embed::check_image_js(given).await.expect_err(got);
+        assert_eq!(Reflect::get(&thrown, &"code".into()).unwrap().as_string().as_deref(), Some("invalid_option"));
+        assert_eq!(Reflect::get(&thrown, &"option".into()).unwrap().as_string().as_deref(), Some("blob"));
+        let message = Reflect::get(&thrown, &"message".into()).unwrap().as_string().unwrap_or_default();
+        assert!(message.contains("the first argument is not a Blob or File"), "{message}");
+    }
+    let sharp = file("sharp.jpg", fixture!("sharp.jpg"), "image/jpeg");
+    let report = kyc_upload::embed::check_image_js(sharp.into()).await.expect("a photo is still checked");
+    assert_eq!(Reflect::get(&report, &"verdict".into()).unwrap().as_string().as_deref(), Some("accept"));
+}
+
 fn replaced(key: &'static str, value: Option<JsValue>) -> Vec<(&'static str, JsValue)> {
     let mut entries: Vec<_> = valid_options().into_iter().filter(|(k, _)| *k != key).collect();
     if let Some(value) = value {

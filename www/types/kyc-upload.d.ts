@@ -366,7 +366,7 @@ export interface KycUploadOptions {
 /** What `mount`, `update` and `setStatus` throw: an `Error` with a stable `code`. */
 export interface KycOptionError extends Error {
   code: "invalid_option" | "invalid_status";
-  /** The option at fault (`invalid_option`). */
+  /** The option at fault (`invalid_option`); `"element"` when `mount`'s first argument is not an element. */
   option?: string;
 }
 
@@ -438,10 +438,10 @@ export default function init(
 /** Synchronous `init` from already fetched bytes or a compiled module. */
 export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
 
-/** Mounts the widget into `element` (its content is replaced). Throws `invalid_option`. */
+/** Mounts the widget into `element` (its content is replaced). Throws `invalid_option` (with `option: "element"` for `null` or a non-element). */
 export function mount(element: Element, options: KycUploadOptions): WidgetHandle;
 
-/** The quality gate on its own, as the widget runs it when a photo is chosen. */
+/** The quality gate on its own, as the widget runs it when a photo is chosen. Rejects with `invalid_option` (`option: "blob"`) for anything but a Blob or File. */
 export function checkImage(blob: Blob): Promise<QualityReport>;
 
 /** Names of the options that take functions. */
