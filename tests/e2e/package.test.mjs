@@ -323,6 +323,16 @@ test('mount host page (bundled, wasm via the file loader): passport flow complet
       } catch (e) { return { code: e.code, option: e.option }; }
     });
     assert.deepEqual(refused, { code: 'invalid_option', option: 'customerType' });
+    // ... and a selector that matched nothing (null), as checkImage refuses what is no Blob: through
+    // the bundle's own glue, which passes any value on.
+    const wrongArguments = await p.evaluate(async () => {
+      const options = { apiBase: 'http://127.0.0.1:1/v1', customerId: 'c', getToken: () => 't' };
+      const codes = [];
+      try { window.kycMount(document.querySelector('#no-such-element'), options); } catch (e) { codes.push(`${e.code}:${e.option}`); }
+      await window.kycCheckImage('photo.jpg').catch((e) => codes.push(`${e.code}:${e.option}`));
+      return codes;
+    });
+    assert.deepEqual(wrongArguments, ['invalid_option:element', 'invalid_option:blob']);
     // checkImage on a sharp and a blurred photo.
     const reports = {};
     for (const name of ['sharp.jpg', 'blur_sigma20.jpg']) {
