@@ -429,6 +429,40 @@ async fn a_widget_destroyed_in_the_task_that_mounted_it_leaves_nothing_behind() 
     alone.remove();
 }
 
+/// A host that mounts again into the same element without destroying
+/// first (a hot module reload re-running `mount(el, ...)`, an effect
+/// without cleanup) sees one working widget: the new one. The earlier one
+/// lives on unseen until its handle's `destroy()` (the README says so),
+/// and nothing it renders reaches the element.
+#[wasm_bindgen_test]
+async fn mounting_again_into_the_same_element_shows_one_working_widget() {
+    let element = root();
+    let mut first = kyc_upload::embed::mount(element.clone(), js_options(&valid_options())).expect("mount");
+    wait_for("the first widget", 2_000.0, || by_testid(&element, "doc-type").is_some()).await;
+    pick_document(&element, "passport");
+    yew::scheduler::flush().await;
+    let mut second = kyc_upload::embed::mount(element.clone(), js_options(&valid_options())).expect("mount again");
+    wait_for("the second widget", 2_000.0, || by_testid(&element, "doc-type").is_some()).await;
+    sleep(0).await;
+    yew::scheduler::flush().await;
+    assert_eq!(all(&element, ".kyc-upload").len(), 1, "one widget, not two: {}", element.inner_html());
+    // The one shown is the second, and it alone answers: a document picked
+    // shows its slots once, and the first widget re-renders nothing into
+    // the element when its own state changes (its status set by the host).
+    pick_document(&element, "drivers_license");
+    wait_for("the back side's slot", 2_000.0, || by_testid(&element, "file-id_file_back").is_some()).await;
+    first.set_status("verified", None).expect("the first handle still answers");
+    sleep(0).await;
+    yew::scheduler::flush().await;
+    assert_eq!(all(&element, ".kyc-upload").len(), 1, "{}", element.inner_html());
+    assert_eq!(all(&element, "[data-testid=file-id_file_back]").len(), 1);
+    assert!(by_testid(&element, "status").is_none(), "the replaced widget shows nothing: {}", element.inner_html());
+    first.destroy();
+    second.destroy();
+    wait_for("the element to empty", 2_000.0, || element.child_element_count() == 0).await;
+    element.remove();
+}
+
 #[wasm_bindgen_test]
 fn mount_refuses_bad_options_naming_them() {
     let cases: Vec<(&str, Vec<(&str, JsValue)>)> = vec![
