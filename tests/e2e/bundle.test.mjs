@@ -73,8 +73,11 @@ test('the bundle contains no client secret', () => {
 // to 172 000 B, so the next change cannot spend the room silently.
 // Then: short export names for the closures' entry points (-0.5 kB) and
 // no "underway" update in the flow: 170.0 kB, budget 171 000 B.
+// Then: host-page fixes and argument checks (+0.8 kB), and rustc's MIR
+// inliner turned on with a lower bar for #[inline] (-2.3 kB): 168.5 kB,
+// budget 169 000 B.
 // The aim is 125 000 B.
-const WIDGET_BUDGET_GZIP = 171_000;
+const WIDGET_BUDGET_GZIP = 169_000;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');
