@@ -215,7 +215,7 @@ fn checked_options(options: &JsValue, caller: &str) -> Result<(Options, Function
 
 /// The function under `name` in `options` (any realm's), if it is one.
 fn function(options: &JsValue, name: &str) -> Option<Function> {
-    Reflect::get(options, &name.into()).ok().filter(JsValue::is_function).map(JsCast::unchecked_into)
+    Some(property(options, name)).filter(JsValue::is_function).map(JsCast::unchecked_into)
 }
 
 /// Checks a photo with the quality gate, as the widget does when a file is
@@ -241,7 +241,7 @@ fn raw_entries(options: &JsValue, depth: u8) -> Vec<(String, RawValue)> {
         .iter()
         .filter_map(|key| key.as_string())
         .map(|key| {
-            let value = Reflect::get(options, &key.as_str().into()).unwrap_or(JsValue::UNDEFINED);
+            let value = property(options, &key);
             (key, raw_value(&value, depth))
         })
         .collect()

@@ -482,10 +482,8 @@ fn mount_refuses_bad_options_naming_them() {
             Ok(_) => panic!("mount accepted a bad `{option}`"),
             Err(thrown) => thrown,
         };
-        let error: &js_sys::Error = thrown.dyn_ref().unwrap_or_else(|| panic!("{option}: not an Error: {thrown:?}"));
-        assert_eq!(Reflect::get(error, &"code".into()).unwrap().as_string().as_deref(), Some("invalid_option"));
-        assert_eq!(Reflect::get(error, &"option".into()).unwrap().as_string().as_deref(), Some(option));
-        assert!(String::from(error.message()).contains(option), "{}", String::from(error.message()));
+        let message = refusal_message(&thrown, option);
+        assert!(message.contains(option), "{message}");
         assert_eq!(element.inner_html(), "", "nothing rendered for a bad `{option}`");
         element.remove();
     }
@@ -507,11 +505,8 @@ async fn mount_refuses_what_is_not_an_element_and_keeps_working() {
             Ok(_) => panic!("mount accepted {got}"),
             Err(thrown) => thrown,
         };
-        let error: &js_sys::Error = thrown.dyn_ref().unwrap_or_else(|| panic!("{got}: not an Error: {thrown:?}"));
-        assert_eq!(Reflect::get(error, &"code".into()).unwrap().as_string().as_deref(), Some("invalid_option"));
-        assert_eq!(Reflect::get(error, &"option".into()).unwrap().as_string().as_deref(), Some("element"));
-        let message = String::from(error.message());
-        assert!(message.contains("the first argument is not a DOM element"), "{message}");
+        let message = refusal_message(&thrown, "element");
+        assert!(message.contains("the first argument is not a DOM element"), "{got}: {message}");
     }
     let element = root();
     let mut handle = kyc_upload::embed::mount(element.clone(), js_options(&valid_options())).expect("a right call still mounts");
@@ -524,14 +519,21 @@ async fn mount_refuses_what_is_not_an_element_and_keeps_working() {
 async fn check_image_refuses_what_is_not_a_blob_and_keeps_working() {
     for (given, got) in [(JsValue::NULL, "null"), (JsValue::UNDEFINED, "undefined"), (JsValue::from("photo.jpg"), "a string"), (Object::new().into(), "another object")] {
         let thrown = kyc_upload::embed::check_image_js(given).await.expect_err(got);
-        assert_eq!(Reflect::get(&thrown, &"code".into()).unwrap().as_string().as_deref(), Some("invalid_option"));
-        assert_eq!(Reflect::get(&thrown, &"option".into()).unwrap().as_string().as_deref(), Some("blob"));
-        let message = Reflect::get(&thrown, &"message".into()).unwrap().as_string().unwrap_or_default();
-        assert!(message.contains("the first argument is not a Blob or File"), "{message}");
+        let message = refusal_message(&thrown, "blob");
+        assert!(message.contains("the first argument is not a Blob or File"), "{got}: {message}");
     }
     let sharp = file("sharp.jpg", fixture!("sharp.jpg"), "image/jpeg");
     let report = kyc_upload::embed::check_image_js(sharp.into()).await.expect("a photo is still checked");
     assert_eq!(Reflect::get(&report, &"verdict".into()).unwrap().as_string().as_deref(), Some("accept"));
+}
+
+/// The message of an `invalid_option` Error naming `option`, after
+/// checking that `thrown` is one.
+fn refusal_message(thrown: &JsValue, option: &str) -> String {
+    let error: &js_sys::Error = thrown.dyn_ref().unwrap_or_else(|| panic!("{option}: not an Error: {thrown:?}"));
+    assert_eq!(Reflect::get(error, &"code".into()).unwrap().as_string().as_deref(), Some("invalid_option"));
+    assert_eq!(Reflect::get(error, &"option".into()).unwrap().as_string().as_deref(), Some(option));
+    String::from(error.message())
 }
 
 fn replaced(key: &'static str, value: Option<JsValue>) -> Vec<(&'static str, JsValue)> {
