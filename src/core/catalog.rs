@@ -23,8 +23,11 @@ macro_rules! catalog {
 
         /// Every message, in catalog order.
         pub const ALL: &[Msg] = &[$(Msg::$name,)*];
-        const IDS: &[&str] = &[$($id,)*];
-        const ENGLISH: &[&str] = &[$($en,)*];
+        // The ids and the English texts, each list one string, its entries
+        // ended by NUL: a table of string pointers and lengths would take
+        // 16 bytes per message that compress poorly.
+        const IDS: &str = concat!($($id, "\0",)*);
+        const ENGLISH: &str = concat!($($en, "\0",)*);
     };
 }
 
@@ -226,21 +229,26 @@ catalog! {
     LiveFileUploaded "live.file_uploaded" => "uploaded",
 }
 
+/// The `index`th entry of a NUL-ended list.
+fn entry(list: &'static str, index: usize) -> &'static str {
+    list.split('\0').nth(index).unwrap_or_default()
+}
+
 impl Msg {
     /// The stable id (`problem.empty_file`), as in the locale files and the
     /// `messages` option.
     pub fn id(self) -> &'static str {
-        IDS[self as usize]
+        entry(IDS, self as usize)
     }
 
     /// The English text.
     pub fn english(self) -> &'static str {
-        ENGLISH[self as usize]
+        entry(ENGLISH, self as usize)
     }
 
     /// The message with this id.
     pub fn from_id(id: &str) -> Option<Msg> {
-        IDS.iter().position(|known| *known == id).map(|i| ALL[i])
+        IDS.split('\0').position(|known| known == id).and_then(|i| ALL.get(i).copied())
     }
 
     /// For a plural message (`…​.other`), its base id (`summary.files`).
@@ -505,12 +513,24 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn each_message_has_one_id_and_one_english_text() {
+        // Each list ends every entry with a NUL, so a NUL inside a text
+        // would shift every later message onto its neighbour's text.
+        assert_eq!(IDS.split('\0').count(), ALL.len() + 1);
+        assert_eq!(ENGLISH.split('\0').count(), ALL.len() + 1);
+        assert_eq!((Msg::DocLabel.id(), Msg::DocLabel.english()), ("doc.label", "Identity document"));
+        assert_eq!((Msg::LiveFileUploaded.id(), Msg::LiveFileUploaded.english()), ("live.file_uploaded", "uploaded"));
+        assert_eq!(Msg::from_id("live.file_uploaded\0"), None);
+        assert_eq!(Msg::from_id(""), None);
+    }
+
+    #[test]
     fn ids_are_unique_and_lookups_round_trip() {
         for (i, msg) in ALL.iter().enumerate() {
             assert_eq!(*msg as usize, i);
             assert_eq!(Msg::from_id(msg.id()), Some(*msg), "{}", msg.id());
         }
-        let mut ids: Vec<&str> = IDS.to_vec();
+        let mut ids: Vec<&str> = ALL.iter().map(|msg| msg.id()).collect();
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), ALL.len(), "a message id is used twice");

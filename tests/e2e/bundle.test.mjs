@@ -76,8 +76,11 @@ test('the bundle contains no client secret', () => {
 // Then: host-page fixes and argument checks (+0.8 kB), and rustc's MIR
 // inliner turned on with a lower bar for #[inline] (-2.3 kB): 168.5 kB,
 // budget 169 000 B.
+// Then: the catalog's ids and English texts as two NUL-separated strings
+// instead of tables of string pointers (-0.9 kB): 167.6 kB, budget
+// 168 000 B.
 // The aim is 125 000 B.
-const WIDGET_BUDGET_GZIP = 169_000;
+const WIDGET_BUDGET_GZIP = 168_000;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');
