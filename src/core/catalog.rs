@@ -24,10 +24,14 @@ macro_rules! catalog {
         /// Every message, in catalog order.
         pub const ALL: &[Msg] = &[$(Msg::$name,)*];
         // The ids and the English texts, each list one string, its entries
-        // ended by NUL: a table of string pointers and lengths would take
-        // 16 bytes per message that compress poorly.
+        // ended by NUL, with the length of each entry: tables of string
+        // pointers and lengths would take 16 bytes per message that
+        // compress poorly, these take 2 (and a lookup adds lengths rather
+        // than scanning the text).
         const IDS: &str = concat!($($id, "\0",)*);
         const ENGLISH: &str = concat!($($en, "\0",)*);
+        const ID_LENGTHS: [u8; ALL.len()] = lengths(IDS);
+        const ENGLISH_LENGTHS: [u8; ALL.len()] = lengths(ENGLISH);
     };
 }
 
@@ -229,26 +233,48 @@ catalog! {
     LiveFileUploaded "live.file_uploaded" => "uploaded",
 }
 
-/// The `index`th entry of a NUL-ended list.
-fn entry(list: &'static str, index: usize) -> &'static str {
-    list.split('\0').nth(index).unwrap_or_default()
+/// The length of each entry of a NUL-ended list, worked out when
+/// compiling: a list of other than `N` entries, or with an entry of 256
+/// bytes or more, does not build.
+const fn lengths<const N: usize>(list: &str) -> [u8; N] {
+    let bytes = list.as_bytes();
+    let mut lengths = [0; N];
+    let (mut at, mut entry, mut start) = (0, 0, 0);
+    while at < bytes.len() {
+        if bytes[at] == 0 {
+            assert!(entry < N, "the list has more entries than messages");
+            assert!(at - start < 256, "an entry is too long for a u8 length");
+            lengths[entry] = (at - start) as u8;
+            entry += 1;
+            start = at + 1;
+        }
+        at += 1;
+    }
+    assert!(entry == N, "the list has fewer entries than messages");
+    lengths
+}
+
+/// The `index`th entry of a NUL-ended list whose entries have `lengths`.
+fn entry(list: &'static str, lengths: &[u8], index: usize) -> &'static str {
+    let start: usize = lengths[..index].iter().map(|length| usize::from(*length) + 1).sum();
+    list.get(start..start + usize::from(lengths[index])).unwrap_or_default()
 }
 
 impl Msg {
     /// The stable id (`problem.empty_file`), as in the locale files and the
     /// `messages` option.
     pub fn id(self) -> &'static str {
-        entry(IDS, self as usize)
+        entry(IDS, &ID_LENGTHS, self as usize)
     }
 
     /// The English text.
     pub fn english(self) -> &'static str {
-        entry(ENGLISH, self as usize)
+        entry(ENGLISH, &ENGLISH_LENGTHS, self as usize)
     }
 
     /// The message with this id.
     pub fn from_id(id: &str) -> Option<Msg> {
-        IDS.split('\0').position(|known| known == id).and_then(|i| ALL.get(i).copied())
+        IDS.split('\0').zip(ALL).find_map(|(known, msg)| (known == id).then_some(*msg))
     }
 
     /// For a plural message (`…​.other`), its base id (`summary.files`).
@@ -392,7 +418,7 @@ impl Catalog {
 
     /// The text of `msg`: the locale's, else English.
     pub fn get(&self, msg: Msg) -> &str {
-        self.own(msg).unwrap_or(msg.english())
+        self.own(msg).unwrap_or_else(|| msg.english())
     }
 
     /// The form of plural `msg` for `category`: the locale's form for the
@@ -514,13 +540,17 @@ pub(crate) mod tests {
 
     #[test]
     fn each_message_has_one_id_and_one_english_text() {
-        // Each list ends every entry with a NUL, so a NUL inside a text
-        // would shift every later message onto its neighbour's text.
+        // A NUL inside a text would shift every later message onto its
+        // neighbour's text (and fail the build, `lengths` counting one
+        // entry too many).
         assert_eq!(IDS.split('\0').count(), ALL.len() + 1);
         assert_eq!(ENGLISH.split('\0').count(), ALL.len() + 1);
+        // Each message's entry is its own, whole.
+        assert_eq!(ALL.iter().map(|msg| format!("{}\0", msg.id())).collect::<String>(), IDS);
+        assert_eq!(ALL.iter().map(|msg| format!("{}\0", msg.english())).collect::<String>(), ENGLISH);
         assert_eq!((Msg::DocLabel.id(), Msg::DocLabel.english()), ("doc.label", "Identity document"));
         assert_eq!((Msg::LiveFileUploaded.id(), Msg::LiveFileUploaded.english()), ("live.file_uploaded", "uploaded"));
-        assert_eq!(Msg::from_id("live.file_uploaded\0"), None);
+        assert_eq!(Msg::from_id("live.file_uploadedx"), None);
         assert_eq!(Msg::from_id(""), None);
     }
 
