@@ -4,8 +4,9 @@
 // scripts/setup.sh). Names exported to host pages are kept; only
 // whitespace, comments and local names go. Then the wasm's imports from the
 // glue get short names in both files, and its producers and target_features
-// sections go (scripts/wasm-imports.mjs); a mismatch fails the build. Debug
-// builds are left readable.
+// sections go (scripts/wasm-imports.mjs); a mismatch fails the build. Last,
+// terser (also a devDependency) goes over the JS once more. Debug builds
+// are left readable.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -64,3 +65,20 @@ try {
 fs.writeFileSync(wasmFile, out.wasm);
 fs.writeFileSync(jsFile, out.js);
 console.log(`minify: ${out.count} import and ${out.exports} export names shortened; wasm ${wasm.length} B -> ${out.wasm.length} B, JS module ${js.length} B -> ${out.js.length} B`);
+
+// Last, terser over the JS files, for what esbuild does not do: function
+// expressions that use neither `this` nor `arguments` become arrows (the
+// glue's import object is 200-odd of them; none is called with `new` or
+// has its prototype read), and a second compress pass. Measured: -150 B
+// gzip of 8.1 kB.
+const { minify } = require('terser');
+let terserBefore = 0;
+let terserAfter = 0;
+for (const file of widgetFiles().filter((f) => f.endsWith('.js'))) {
+  const source = fs.readFileSync(file, 'utf8');
+  const { code } = await minify(source, { module: true, compress: { ecma: 2020, unsafe_arrows: true, passes: 2 }, mangle: true });
+  fs.writeFileSync(file, code);
+  terserBefore += source.length;
+  terserAfter += code.length;
+}
+console.log(`minify: terser ${terserBefore} B -> ${terserAfter} B`);

@@ -13,7 +13,7 @@
 #   - trunk 0.21.14 (--locked: newer lightningcss breaks an unlocked build)
 #   - twiggy 0.8.0 (the wasm's biggest items, for scripts/size-report.sh)
 #   - Debian packages: chromium chromium-driver curl (nodejs npm if node is missing)
-#   - tests/e2e npm packages (npm ci): playwright-core, binaryen 132 (wasm-opt), esbuild (release minify, the package test), typescript, vite, webpack and react (the package test)
+#   - tests/e2e npm packages (npm ci): playwright-core, binaryen 132 (wasm-opt), esbuild and terser (release minify; esbuild also for the package test), typescript, vite, webpack and react (the package test)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -147,7 +147,7 @@ want_stamp="$(sha256sum "$E2E/package-lock.json" | cut -d' ' -f1) $(node --versi
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -x "$E2E/node_modules/.bin/wasm-opt" ]; then
   log "ok: tests/e2e node_modules (package-lock.json unchanged)"
 elif need_install "npm ci in tests/e2e"; then
-  log "npm ci in tests/e2e (playwright-core, binaryen@$BINARYEN_MAJOR, esbuild, typescript, vite, webpack, react)"
+  log "npm ci in tests/e2e (playwright-core, binaryen@$BINARYEN_MAJOR, esbuild, terser, typescript, vite, webpack, react)"
   (cd "$E2E" && npm ci --no-audit --no-fund)
   echo "$want_stamp" > "$stamp"
 fi
