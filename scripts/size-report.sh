@@ -57,8 +57,9 @@ EOF
 
 # The same wasm with its names: trunk's cargo build (scripts/release-env.sh), wasm-bindgen (with
 # trunk's --out-name), wasm-opt with index.html's flags and --debuginfo (which
-# keeps the names), then minify.mjs's import renaming (which keeps the name
-# section: twiggy still shows the imports' wasm-bindgen names).
+# keeps the names), then minify.mjs's function order (keeping the names) and
+# import renaming (which keeps the name section: twiggy still shows the
+# imports' wasm-bindgen names).
 NAMED="$(mktemp -d)"
 trap 'rm -rf "$NAMED"' EXIT
 RELEASE_WASM="$(
@@ -75,8 +76,10 @@ wasm-opt "-O${level:-z}" $params --debuginfo "$NAMED/kyc-upload_bg.wasm" -o "$NA
 node --input-type=module - "$NAMED/opt.wasm" "$NAMED/named.wasm" <<'EOF'
 import fs from 'node:fs';
 import { shortenWasmExports, shortenWasmImports } from './scripts/wasm-imports.mjs';
+import { orderFunctions } from './scripts/wasm-order.mjs';
 const [, , from, to] = process.argv;
-fs.writeFileSync(to, shortenWasmExports(shortenWasmImports(fs.readFileSync(from), './kyc-upload_bg.js').wasm).wasm);
+const ordered = orderFunctions(fs.readFileSync(from), { wasmOpt: 'tests/e2e/node_modules/.bin/wasm-opt', keepNames: true });
+fs.writeFileSync(to, shortenWasmExports(shortenWasmImports(ordered, './kyc-upload_bg.js').wasm).wasm);
 EOF
 twiggy top -n 100000 --format json "$NAMED/named.wasm" > "$NAMED/top.json"
 

@@ -20,7 +20,7 @@
 const DROPPED_SECTIONS = new Set(['producers', 'target_features']);
 
 /** Unsigned LEB128 encoding of n. */
-function leb(n) {
+export function leb(n) {
   const out = [];
   do {
     let byte = n & 0x7f;
@@ -32,13 +32,13 @@ function leb(n) {
 }
 
 /** A wasm name: its length in LEB128, then its UTF-8 bytes. */
-function encodeName(s) {
+export function encodeName(s) {
   const b = Buffer.from(s, 'utf8');
   return Buffer.concat([leb(b.length), b]);
 }
 
 /** A cursor over a wasm binary: LEB128 numbers, names, and skipping descriptors. */
-function reader(buf, pos) {
+export function reader(buf, pos) {
   const r = {
     pos,
     byte() {
@@ -77,7 +77,7 @@ function reader(buf, pos) {
 }
 
 /** Skips one import descriptor (function, table, memory, global or tag). */
-function skipDescriptor(r, field) {
+export function skipDescriptor(r, field) {
   const kind = r.byte();
   switch (kind) {
     case 0: r.u32(); break; // function: type index
@@ -103,7 +103,7 @@ function shortName(i) {
  * one with `r` at its content, and returns the section's new content, `null`
  * to drop it, or `undefined` to keep it as it is. Returns the new binary.
  */
-function rewriteSections(wasm, rewrite) {
+export function rewriteSections(wasm, rewrite) {
   if (wasm.readUInt32LE(0) !== 0x6d736100 || wasm.readUInt32LE(4) !== 1) throw new Error('wasm: not a wasm module (version 1)');
   const parts = [wasm.subarray(0, 8)];
   const r = reader(wasm, 8);

@@ -1,0 +1,88 @@
+// The release build's function order (scripts/wasm-order.mjs): alike
+// bodies end up side by side, and the reordered module is the same module
+// (valid, same imports, exports and functions), with or without names.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeName, leb } from '../../scripts/wasm-imports.mjs';
+import { functionNames, functionsOf, orderFunctions, similarityOrder, withFunctionNames } from '../../scripts/wasm-order.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const wasmOpt = path.join(here, 'node_modules', '.bin', 'wasm-opt');
+const dist = process.env.E2E_DIST ?? path.join(here, '..', '..', 'dist');
+
+/** `length` bytes from a fixed seed, so the test sees the same bodies every run. */
+function bytes(seed, length) {
+  let x = seed;
+  return Buffer.from(Array.from({ length }, () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x >>> 16 & 0xff;
+  }));
+}
+
+/** `body` with every 40th byte changed: still mostly the same 4-byte sequences. */
+function edited(body) {
+  return Buffer.from(body.map((b, i) => (i % 40 === 39 ? b ^ 0x5a : b)));
+}
+
+test('alike bodies are placed side by side, whatever their sizes in between', () => {
+  const a = bytes(1, 300);
+  const b = bytes(2, 310);
+  const c = bytes(3, 320);
+  // Sorted by size alone: a, b, c, a', b', c' (each unlike its neighbours).
+  const bodies = [a, b, c, Buffer.concat([edited(a), bytes(4, 30)]), Buffer.concat([edited(b), bytes(5, 30)]), Buffer.concat([edited(c), bytes(6, 30)])];
+  const order = similarityOrder(bodies);
+  assert.deepEqual([...order].sort(), [0, 1, 2, 3, 4, 5], 'every body placed once');
+  const place = (i) => order.indexOf(i);
+  for (const [body, kin] of [[0, 3], [1, 4], [2, 5]]) {
+    assert.equal(Math.abs(place(body) - place(kin)), 1, `body ${body} next to its kin ${kin}: ${order}`);
+  }
+  // A window of one is the order by size.
+  assert.deepEqual(similarityOrder(bodies, 1), [0, 1, 2, 3, 4, 5]);
+});
+
+/**
+ * dist/'s wasm with the target_features section that the build's input
+ * still has (minify.mjs drops it after the reordering): wasm-opt reads
+ * from it which features the code may use.
+ */
+function asBuilt(wasm) {
+  const features = ['mutable-globals', 'nontrapping-fptoint', 'bulk-memory', 'sign-ext', 'multivalue', 'bulk-memory-opt', 'call-indirect-overlong'];
+  const content = Buffer.concat([encodeName('target_features'), leb(features.length), ...features.map((f) => Buffer.concat([Buffer.from('+'), encodeName(f)]))]);
+  return Buffer.concat([wasm, Buffer.from([0]), leb(content.length), content]);
+}
+
+/** What a module is, apart from its order: its imports and exports. */
+function shape(wasm) {
+  const module = new WebAssembly.Module(wasm);
+  return { imports: WebAssembly.Module.imports(module), exports: WebAssembly.Module.exports(module) };
+}
+
+test("the widget's wasm, reordered, is the same module, and its names follow their functions", () => {
+  const wasm = asBuilt(fs.readFileSync(path.join(dist, 'kyc-upload_bg.wasm')));
+  const { imported, bodies } = functionsOf(wasm);
+  assert.ok(bodies.length > 1000, `${bodies.length} functions`);
+  // Each function named after its place and its size, then reordered.
+  const names = new Map(bodies.map((body, i) => [imported + i, `fn${i}:${body.length}`]));
+  const named = withFunctionNames(wasm, names);
+  const ordered = orderFunctions(named, { wasmOpt, keepNames: true });
+  assert.ok(WebAssembly.validate(ordered), 'the reordered wasm is valid');
+  assert.deepEqual(shape(ordered), shape(wasm));
+  const after = functionsOf(ordered);
+  assert.equal(after.imported, imported);
+  assert.equal(after.bodies.length, bodies.length);
+  // Imports keep their indices and every function sits above them, so a
+  // renumbered call keeps its byte length: a function's body keeps its size.
+  const kept = functionNames(ordered);
+  assert.deepEqual([...kept.values()].filter((n) => n.startsWith('fn')).sort(), [...names.values()].sort(), 'every function keeps its name');
+  after.bodies.forEach((body, i) => {
+    assert.equal(`:${body.length}`, kept.get(imported + i).replace(/^fn\d+/, ''), `the function now at ${i} is the one its name says`);
+  });
+  assert.notDeepEqual(after.bodies.map((b) => b.length), bodies.map((b) => b.length), 'the order changed');
+  // Without names kept, the result has no name section.
+  const bare = orderFunctions(wasm, { wasmOpt });
+  assert.equal(WebAssembly.Module.customSections(new WebAssembly.Module(bare), 'name').length, 0);
+  assert.deepEqual(shape(bare), shape(wasm));
+});
