@@ -77,7 +77,10 @@ function jaccard(a, b) {
 /**
  * The order to place `bodies` in (indices into `bodies`): by size, then
  * each next one the most alike to the last placed among the `window`
- * nearest in size. Ties go to the smaller (then earlier) body.
+ * nearest in size. Ties go to the smaller, then the earlier body: the
+ * build orders the functions by name before (index.html's wasm-opt
+ * flags), which keeps a generic function's copies together; from wasm-opt's
+ * default order the result is 0.5 kB bigger.
  */
 export function similarityOrder(bodies, window = WINDOW) {
   const sets = bodies.map(sequences);
