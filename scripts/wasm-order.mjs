@@ -5,9 +5,10 @@
 // gzip finds repeats only within its last 32 kB, and the code section is
 // 330 kB: two monomorphised copies of one generic function, or two
 // components' hook code, compress against each other only when they are
-// near. wasm-opt's orders (by name, by use) put kin apart. This one sorts
-// the functions by size, then chains them greedily: each next function is,
-// of the 256 nearest in size not yet placed, the one whose body shares most
+// near. wasm-opt's order by name keeps only a generic function's copies
+// together (its order by use, not even those). This one sorts the
+// functions by size, then chains them greedily: each next function is, of
+// the 256 nearest in size not yet placed, the one whose body shares most
 // 4-byte sequences with the last one placed (Jaccard similarity). wasm-opt
 // then applies the order (rank names and --reorder-functions-by-name, which
 // renumbers every call) and writes the code as compactly as its -Oz run did.
