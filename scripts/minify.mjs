@@ -62,7 +62,7 @@ let js;
 let out;
 try {
   const optimised = fs.readFileSync(wasmFile);
-  wasm = orderFunctions(optimised, { wasmOpt: path.join(here, '..', 'tests', 'e2e', 'node_modules', '.bin', 'wasm-opt') });
+  wasm = orderFunctions(optimised);
   console.log(`minify: functions ordered by likeness; wasm gzip ${gzipSize(optimised)} B -> ${gzipSize(wasm)} B`);
   js = fs.readFileSync(jsFile, 'utf8');
   out = minifyImports({ wasm, js, module: './kyc-upload_bg.js' });

@@ -78,7 +78,7 @@ import fs from 'node:fs';
 import { shortenWasmExports, shortenWasmImports } from './scripts/wasm-imports.mjs';
 import { orderFunctions } from './scripts/wasm-order.mjs';
 const [, , from, to] = process.argv;
-const ordered = orderFunctions(fs.readFileSync(from), { wasmOpt: 'tests/e2e/node_modules/.bin/wasm-opt', keepNames: true });
+const ordered = orderFunctions(fs.readFileSync(from), { keepNames: true });
 fs.writeFileSync(to, shortenWasmExports(shortenWasmImports(ordered, './kyc-upload_bg.js').wasm).wasm);
 EOF
 twiggy top -n 100000 --format json "$NAMED/named.wasm" > "$NAMED/top.json"

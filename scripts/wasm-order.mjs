@@ -27,7 +27,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { encodeName, leb, reader, rewriteSections, skipDescriptor } from './wasm-imports.mjs';
+
+/** binaryen's wasm-opt, as scripts/setup.sh installs it (tests/e2e's devDependency). */
+const WASM_OPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'tests', 'e2e', 'node_modules', '.bin', 'wasm-opt');
 
 /** How many functions, nearest in size, a step of the chain compares. */
 export const WINDOW = 256;
@@ -145,10 +149,10 @@ export function functionNames(wasm) {
 
 /**
  * `wasm` (a Buffer) with its functions in similarity order, written by the
- * wasm-opt at `wasmOpt`. Without `keepNames` the result has no name
+ * repository's wasm-opt. Without `keepNames` the result has no name
  * section; with it, each function keeps the name it had.
  */
-export function orderFunctions(wasm, { wasmOpt, keepNames = false }) {
+export function orderFunctions(wasm, { keepNames = false } = {}) {
   const { imported, bodies } = functionsOf(wasm);
   const order = similarityOrder(bodies);
   const width = String(Math.max(order.length, imported)).length;
@@ -166,7 +170,7 @@ export function orderFunctions(wasm, { wasmOpt, keepNames = false }) {
     // The levels only make wasm-opt write the code as compactly as its -Oz
     // run did (no pass but the reordering runs); names go, unless kept.
     const strip = keepNames ? ['--debuginfo'] : ['--strip-debug'];
-    const run = spawnSync(wasmOpt, ['--optimize-level=2', '--shrink-level=2', '--reorder-functions-by-name', ...strip, input, '-o', output], { encoding: 'utf8' });
+    const run = spawnSync(WASM_OPT, ['--optimize-level=2', '--shrink-level=2', '--reorder-functions-by-name', ...strip, input, '-o', output], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`wasm-opt could not reorder the functions: ${run.stderr || run.error}`);
     const ordered = fs.readFileSync(output);
     if (!keepNames) return ordered;

@@ -10,7 +10,6 @@ import { encodeName, leb } from '../../scripts/wasm-imports.mjs';
 import { functionNames, functionsOf, orderFunctions, similarityOrder, withFunctionNames } from '../../scripts/wasm-order.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const wasmOpt = path.join(here, 'node_modules', '.bin', 'wasm-opt');
 const dist = process.env.E2E_DIST ?? path.join(here, '..', '..', 'dist');
 
 /** `length` bytes from a fixed seed, so the test sees the same bodies every run. */
@@ -67,7 +66,7 @@ test("the widget's wasm, reordered, is the same module, and its names follow the
   // Each function named after its place and its size, then reordered.
   const names = new Map(bodies.map((body, i) => [imported + i, `fn${i}:${body.length}`]));
   const named = withFunctionNames(wasm, names);
-  const ordered = orderFunctions(named, { wasmOpt, keepNames: true });
+  const ordered = orderFunctions(named, { keepNames: true });
   assert.ok(WebAssembly.validate(ordered), 'the reordered wasm is valid');
   assert.deepEqual(shape(ordered), shape(wasm));
   const after = functionsOf(ordered);
@@ -82,7 +81,7 @@ test("the widget's wasm, reordered, is the same module, and its names follow the
   });
   assert.notDeepEqual(after.bodies.map((b) => b.length), bodies.map((b) => b.length), 'the order changed');
   // Without names kept, the result has no name section.
-  const bare = orderFunctions(wasm, { wasmOpt });
+  const bare = orderFunctions(wasm);
   assert.equal(WebAssembly.Module.customSections(new WebAssembly.Module(bare), 'name').length, 0);
   assert.deepEqual(shape(bare), shape(wasm));
 });
