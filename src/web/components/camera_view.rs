@@ -305,8 +305,8 @@ pub fn CameraView(props: &CameraViewProps) -> Html {
                         <img class="kyc-camera-media" src={url.clone()} alt={texts.get(Msg::CameraCheck)} />
                     }
                 } else {
-                    <video class={if oval { "kyc-camera-media kyc-mirror" } else { "kyc-camera-media" }} ref={video.clone()} muted=true playsinline=true autoplay=true aria-hidden="true" />
-                    <div class={outline.class} aria-hidden="true"></div>
+                    <video ~className={if oval { "kyc-camera-media kyc-mirror" } else { "kyc-camera-media" }} ref={video.clone()} muted=true playsinline=true autoplay=true aria-hidden="true" />
+                    <div ~className={outline.class} aria-hidden="true"></div>
                 }
             </div>
             <p class="kyc-camera-hint" data-testid="camera-hint" role="status">

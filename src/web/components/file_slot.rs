@@ -321,7 +321,7 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
                 aria-invalid={notice.is_some_and(|n| n.blocking).to_string()}
                 {onchange}
             />
-            <div class={if props.camera.as_ref().is_some_and(|c| c.first) { "kyc-actions kyc-camera-first" } else { "kyc-actions" }}>
+            <div ~className={if props.camera.as_ref().is_some_and(|c| c.first) { "kyc-actions kyc-camera-first" } else { "kyc-actions" }}>
                 <label for={ids.input} class="kyc-choose" aria-hidden="true">
                     { texts.get(action) }
                     <span class="kyc-drop-hint">{ " " }{ texts.get(Msg::ChooseDrop) }</span>
@@ -344,7 +344,7 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
                     { texts.get(failure.msg()) }
                 </p>
             }
-            <p id={ids.error} class={notice_class} data-testid={ids.test_error}>
+            <p id={ids.error} ~className={notice_class} data-testid={ids.test_error}>
                 { notice.map(|n| texts.render(&n.text)).unwrap_or_default() }
             </p>
         </div>

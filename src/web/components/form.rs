@@ -492,7 +492,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         None => "kyc-message",
     };
     let message = html! {
-        <p id="kyc-message" class={message_class} data-testid="message">
+        <p id="kyc-message" ~className={message_class} data-testid="message">
             { state.message.as_ref().map(|m| texts.render(&m.text)).unwrap_or_default() }
         </p>
     };

@@ -1,4 +1,11 @@
 //! The widget's Yew components.
+//!
+//! A class that changes is set as the element's `className` property
+//! (`~className={..}`), never as `class={..}`: yew turns a `class`
+//! expression into `Classes`, a set whose hashing and insertion code
+//! (indexmap, hashbrown) then ships with the widget, 1.6 kB gzip for five
+//! elements. Literal classes (`class="..."`) cost nothing. The bundle test
+//! refuses a `class` expression.
 
 mod camera_view;
 mod file_slot;

@@ -63,7 +63,7 @@ pub fn status_panel(panel: StatusPanel) -> Html {
     };
     let on_continue = panel.on_continue.filter(|_| *panel.verification == Verification::Verified).cloned();
     html! {
-        <section {class} data-testid="status" data-status={panel.verification.as_str()} aria-labelledby="kyc-status-title">
+        <section ~className={class} data-testid="status" data-status={panel.verification.as_str()} aria-labelledby="kyc-status-title">
             <h3 class="kyc-panel-title" id="kyc-status-title" tabindex="-1">{ title }</h3>
             <p class="kyc-status-text">{ text }</p>
             if let Some(url) = panel.support_url.filter(|_| overdue) {
