@@ -24,6 +24,7 @@ pub struct SavedFile {
     /// The file name as chosen.
     pub name: String,
     /// Its size in bytes.
+    #[serde(serialize_with = "crate::core::api::bytes_as_number")]
     pub size: u64,
     /// The platform's file id.
     pub file_id: String,
