@@ -5,7 +5,11 @@
 //! expression into `Classes`, a set whose hashing and insertion code
 //! (indexmap, hashbrown) then ships with the widget, 1.6 kB gzip for five
 //! elements. Literal classes (`class="..."`) cost nothing. The bundle test
-//! refuses a `class` expression.
+//! refuses a `class` expression. One care: yew clears a property it no
+//! longer sets by writing `undefined` (for `className`: the class becomes
+//! "undefined"), so an element with `~className` must not share its place
+//! in a list with an element of the same tag that goes without; each `if`
+//! branch is a list of its own, so the element is created anew there.
 
 mod camera_view;
 mod file_slot;
