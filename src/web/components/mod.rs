@@ -7,9 +7,11 @@
 //! elements. Literal classes (`class="..."`) cost nothing. The bundle test
 //! refuses a `class` expression. One care: yew clears a property it no
 //! longer sets by writing `undefined` (for `className`: the class becomes
-//! "undefined"), so an element with `~className` must not share its place
-//! in a list with an element of the same tag that goes without; each `if`
-//! branch is a list of its own, so the element is created anew there.
+//! "undefined"), and it reuses an element of the same tag at the same place
+//! in a list, as across the two branches of an `if … else`. So an element
+//! with `~className` must never take the place of one without it. (The
+//! camera's live `<video>` and the review's `<video>` are one list apart,
+//! so neither is reused for the other.)
 
 mod camera_view;
 mod file_slot;
