@@ -345,11 +345,17 @@ test('liveness: "video" records a short selfie video that is uploaded as livenes
     beforeClick: async (p) => {
       await p.click('[data-testid=camera-liveness_check_file]');
       await waitPhase(p, 'live');
+      // The live selfie is mirrored (a class set as the className property,
+      // src/web/components/mod.rs); the replay after it is not, and keeps
+      // its class: no "undefined" left by the property.
+      const mediaClass = () => p.$eval('[data-testid=camera-view] video', (v) => v.className);
+      assert.equal(await mediaClass(), 'kyc-camera-media kyc-mirror');
       await p.click('[data-testid=shutter]');
       await waitPhase(p, 'recording');
       const prompt = await p.textContent('[data-testid=camera-hint]');
       assert.match(prompt, /look straight|turn your head/i);
       await waitPhase(p, 'taken', 15000);
+      assert.equal(await mediaClass(), 'kyc-camera-media');
       assert.equal(await liveTracks(p), 0);
       await p.click('[data-testid=use-photo]');
       await cameraFileReady(p, 'liveness_check_file');

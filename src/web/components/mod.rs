@@ -8,10 +8,11 @@
 //! refuses a `class` expression. One care: yew clears a property it no
 //! longer sets by writing `undefined` (for `className`: the class becomes
 //! "undefined"), and it reuses an element of the same tag at the same place
-//! in a list, as across the two branches of an `if … else`. So an element
-//! with `~className` must never take the place of one without it. (The
-//! camera's live `<video>` and the review's `<video>` are one list apart,
-//! so neither is reused for the other.)
+//! in a list (counted from the end), as across the two branches of an
+//! `if … else`. So an element with `~className` must never take the place
+//! of one without it. (The camera's review `<video>` sits one list deeper
+//! than its live `<video>`; camera.test.mjs checks that the replay keeps
+//! its class.)
 
 mod camera_view;
 mod file_slot;
