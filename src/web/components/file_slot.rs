@@ -4,6 +4,11 @@
 //! browser's own control), and once chosen a preview, the name, the size,
 //! the state and the gate's advice. A file dropped on the card or pasted
 //! while the card has focus goes to this slot.
+//!
+//! A slot is a function of the form's state rather than a component of its
+//! own (as the status panel): a component costs the bundle its own
+//! lifecycle, props comparison and builder code (0.9 kB gzip). Its one piece
+//! of state, the preview's object URL, is kept by the form in [`Previews`].
 
 use crate::core::camera::Failure;
 use crate::core::rules::{DocumentType, Slot};
@@ -12,22 +17,21 @@ use crate::core::catalog::{Arg, Msg};
 use crate::core::validate::display_name;
 use crate::web::components::CameraView;
 use crate::web::js::ObjectUrl;
-use crate::web::state::{SlotPhase, SlotState};
+use crate::web::state::{FormState, SlotPhase, SlotState};
 use crate::web::texts::Texts;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{ClipboardEvent, DataTransfer, File, HtmlInputElement};
+use web_sys::{Blob, ClipboardEvent, DataTransfer, File, HtmlInputElement};
 use yew::prelude::*;
 
-/// Props of [`FileSlot`].
-#[derive(Properties, PartialEq, Clone)]
-pub struct FileSlotProps {
+/// What a slot shows and what its actions do.
+pub struct FileSlot<'a> {
     /// Which slot.
     pub slot: Slot,
     /// The document type (for the label).
     pub document: Option<DocumentType>,
     /// The slot's state.
-    pub state: SlotState,
+    pub state: &'a SlotState,
     /// Whether a file is required.
     pub required: bool,
     /// Whether choosing a file is disabled.
@@ -40,13 +44,14 @@ pub struct FileSlotProps {
     /// The remove button was pressed.
     pub on_remove: Callback<Slot>,
     /// The customer's language.
-    pub texts: Rc<Texts>,
+    pub texts: &'a Rc<Texts>,
     /// The live camera, where this slot offers it.
     pub camera: Option<CameraSlot>,
+    /// The preview's object URL ([`Previews::urls`]).
+    pub preview: Option<AttrValue>,
 }
 
 /// A slot's live camera: offered, open, or failed.
-#[derive(PartialEq, Clone)]
 pub struct CameraSlot {
     /// "Take a photo" comes first (`capture: "camera"`).
     pub first: bool,
@@ -62,6 +67,25 @@ pub struct CameraSlot {
     pub on_close: Callback<(Slot, Option<Failure>)>,
     /// The photo or video was confirmed.
     pub on_file: Callback<(Slot, File)>,
+}
+
+/// The slots' preview URLs, each made from its slot's preview blob and
+/// revoked as soon as the blob changes or goes (or the form goes).
+#[derive(Default)]
+pub struct Previews([Option<(Blob, ObjectUrl)>; 4]);
+
+impl Previews {
+    /// The current preview URL of every slot (in [`Slot::ALL`] order).
+    pub fn urls(&mut self, state: &FormState) -> [Option<AttrValue>; 4] {
+        Slot::ALL.map(|slot| {
+            let kept = &mut self.0[slot as usize];
+            let blob = state.slot(slot).chosen.as_ref().and_then(|c| c.preview.as_ref());
+            if kept.as_ref().map(|(shown, _)| shown) != blob {
+                *kept = blob.and_then(|blob| Some((blob.clone(), ObjectUrl::of(blob)?)));
+            }
+            kept.as_ref().map(|(_, url)| AttrValue::from(url.0.clone()))
+        })
+    }
 }
 
 /// The first file of a drop or a paste.
@@ -167,17 +191,13 @@ pub fn mark_drop_target(e: &DragEvent, on: bool) {
     }
 }
 
-/// One upload slot.
-#[component]
-pub fn FileSlot(props: &FileSlotProps) -> Html {
+/// One upload slot, keyed by its field in the form's list.
+pub fn file_slot(props: FileSlot) -> Html {
     let slot = props.slot;
     let field = slot.field();
     let ids = slot_ids(slot);
-    let state = &props.state;
+    let state = props.state;
     let chosen = state.chosen.as_ref();
-    let preview = use_memo(chosen.and_then(|c| c.preview.clone()), |blob| {
-        blob.as_ref().and_then(ObjectUrl::of)
-    });
     let choose = {
         let on_choose = props.on_choose.clone();
         move |file: Option<File>| {
@@ -228,7 +248,7 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
         let on_remove = props.on_remove.clone();
         Callback::from(move |_: MouseEvent| on_remove.emit(slot))
     };
-    let texts = &props.texts;
+    let texts = props.texts;
     let label = texts.get(slot.label(props.document));
     let status = match state.phase {
         SlotPhase::Checking => Msg::StateChecking.into(),
@@ -262,7 +282,7 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
     };
     let file_name = |name: &str| Some(display_name(name)).filter(|n| !n.is_empty()).unwrap_or_else(|| texts.get(Msg::FileUnnamed));
     html! {
-        <div class="kyc-slot" data-slot={field} data-state={state_name(state)}
+        <div key={field} class="kyc-slot" data-slot={field} data-state={state_name(state)}
              {ondragover} {ondragleave} {ondrop} {onpaste}>
             <div class="kyc-slot-head">
                 <span class="kyc-label" id={ids.label}>{ label.clone() }</span>
@@ -271,8 +291,8 @@ pub fn FileSlot(props: &FileSlotProps) -> Html {
             <p class="kyc-hint" id={ids.hint}>{ texts.get(slot.instruction(props.document)) }</p>
             if let Some(chosen) = chosen {
                 <div class="kyc-file">
-                    if let Some(ObjectUrl(src)) = preview.as_ref() {
-                        <img class="kyc-thumb" data-testid={ids.test_preview} src={src.clone()} alt={label.clone()} />
+                    if let Some(src) = props.preview {
+                        <img class="kyc-thumb" data-testid={ids.test_preview} {src} alt={label.clone()} />
                     } else {
                         <span class="kyc-thumb kyc-icon" aria-hidden="true">{ texts.get(kind_icon(chosen.facts.kind)) }</span>
                     }

@@ -16,7 +16,7 @@ use crate::core::validate::{check_file, check_form, photo_gate, submit_summary, 
 use crate::web::api::Api;
 use crate::core::camera::{shows_camera, subject, Capture, Failure, Liveness};
 use crate::web::camera;
-use crate::web::components::file_slot::{camera_selector, first_file, input_selector, mark_drop_target};
+use crate::web::components::file_slot::{camera_selector, file_slot, first_file, input_selector, mark_drop_target, Previews};
 use crate::web::components::{status_panel, use_status_timer, CameraSlot, FileSlot, StatusPanel};
 use crate::web::flow::{FileEntry, Flow, FlowUpdate};
 use crate::web::js::{now_ms, sleep, uuid};
@@ -206,6 +206,8 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         }
         from.1
     };
+    // The slots' preview URLs, revoked when their blobs change or go.
+    let previews = use_mut_ref(Previews::default);
     // Restored files take the first selection ids; new choices start above.
     let next_selection = use_mut_ref(|| 1000 as SelectionId);
 
@@ -499,6 +501,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     // A document-type problem sits under the select it is about.
     let doc_problem = state.message.as_ref().is_some_and(|m| m.code.starts_with("document_type_"));
     let business = state.message.as_ref().is_some_and(|m| m.code == "business_customer");
+    let previews = previews.borrow_mut().urls(&state);
     html! {
         <div class="kyc-upload" lang={texts.locale} dir={texts.direction()} data-stage={state.stage.as_str()} ref={root}
              ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
@@ -524,21 +527,19 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                     // siblings would be matched by position, from the end,
                     // re-creating the document select when a slot appears.
                     <div class="kyc-slots">
-                    { for Slot::ALL.iter().filter(|s| slot_visible(document, **s)).map(|slot| html! {
-                        <FileSlot
-                            key={slot.field()}
-                            slot={*slot}
-                            document={document}
-                            state={state.slot(*slot).clone()}
-                            required={slot_required(document, *slot, props.options.requirements)}
-                            disabled={slots_disabled(&state.stage)}
-                            locked={busy}
-                            on_choose={on_choose.clone()}
-                            on_remove={on_remove.clone()}
-                            texts={texts.clone()}
-                            camera={camera_for(*slot)}
-                        />
-                    }) }
+                    { for Slot::ALL.into_iter().zip(previews).filter(|(s, _)| slot_visible(document, *s)).map(|(slot, preview)| file_slot(FileSlot {
+                        slot,
+                        document,
+                        state: state.slot(slot),
+                        required: slot_required(document, slot, props.options.requirements),
+                        disabled: slots_disabled(&state.stage),
+                        locked: busy,
+                        on_choose: on_choose.clone(),
+                        on_remove: on_remove.clone(),
+                        texts: &texts,
+                        camera: camera_for(slot),
+                        preview,
+                    })) }
                     </div>
                     // While busy the button stays enabled (a focused button that is
                     // disabled drops focus to the body) and says so instead;
