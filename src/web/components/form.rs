@@ -211,10 +211,31 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     // Restored files take the first selection ids; new choices start above.
     let next_selection = use_mut_ref(|| 1000 as SelectionId);
 
+    let keeper = use_memo(props.options.customer_id.clone(), |customer_id| resume::Keeper::new(customer_id));
+    // The live camera: at most one slot's preview open, and the last
+    // failure, shown in its slot.
+    let camera_state: UseStateHandle<CameraState> = use_state(|| (None, None));
+    let camera_blocker = *use_memo((), |()| camera::blocker());
+    // A click while photos are still being checked is kept, and the
+    // submission starts as soon as the checks finish.
+    let queued: Rc<RefCell<bool>> = use_mut_ref(|| false);
+    // What the handlers and effects below share.
+    let form = Rc::new(Form {
+        state: state.clone(),
+        props: props.clone(),
+        api: (*api).clone(),
+        flow: flow.clone(),
+        focus: focus.clone(),
+        texts: shared_texts.clone(),
+        keeper: keeper.clone(),
+        queued,
+        next_selection,
+        camera: camera_state,
+        camera_blocker,
+    });
     // Keep what a reload needs in sessionStorage (ids only, never bytes or
     // tokens), after each render; a submission sending id_file writes it
     // sooner (see `Batch`).
-    let keeper = use_memo(props.options.customer_id.clone(), |customer_id| resume::Keeper::new(customer_id));
     {
         let (keeper, refused) = (keeper.clone(), state.stage == Stage::Refused);
         let record = state.resume_record();
@@ -229,18 +250,17 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     // did not say what type it is, or when a reload must settle whether
     // the last visit's id_file request took effect.
     {
-        let (api, props_now) = ((*api).clone(), props.clone());
+        let form = form.clone();
         let settle = state.final_sent && state.stage == Stage::Loading;
-        let load = LoadCustomer { dispatch: state.dispatcher(), settle, state: state.clone(), texts: shared_texts.clone() };
         use_effect_with(props.options.customer_type, move |customer_type| {
             match customer_type {
                 Some(CustomerType::Business) => {
                     // Also when the host switches a running widget to business.
-                    load.dispatch.dispatch(Action::Refuse(business_notice()));
-                    props_now.on_error.emit(error_of(&load.texts, &business_notice(), None));
+                    form.state.dispatch(Action::Refuse(business_notice()));
+                    form.props.on_error.emit(error_of(&form.texts, &business_notice(), None));
                 }
-                Some(CustomerType::Individual) if !load.settle => {}
-                _ => spawn_local(load_customer(api, load, props_now)),
+                Some(CustomerType::Individual) if !settle => {}
+                _ => spawn_local(load_customer(form, settle)),
             }
         });
     }
@@ -248,20 +268,20 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     // arrives while the id_file request's outcome is being settled settles
     // it: verification started.
     {
-        let (dispatch, flow, props_now) = (state.dispatcher(), flow.clone(), props.clone());
-        let unconfirmed = state.stage == Stage::Unconfirmed;
-        let files = submitted_files(&state);
+        let form = form.clone();
         use_effect_with(props.status.clone(), move |status| {
             let Some(status) = status else { return };
+            let Form { state, flow, props, .. } = &*form;
             let started = *status != Verification::NotStarted;
             let settling = flow.borrow().as_ref().is_some_and(Flow::final_request_sent);
-            if started && (settling || unconfirmed) {
+            if started && (settling || state.stage == Stage::Unconfirmed) {
                 // Dropping the flow aborts its retries and status reads.
-                drop(stop_flow(&flow, &props_now.on_busy_change));
-                props_now.on_submitted.emit(SubmittedInfo { customer_id: props_now.options.customer_id.clone(), files, submitted_at_ms: now_ms() });
-                dispatch.dispatch(Action::Flow(FlowUpdate::Finished { outcome: Outcome::Confirmed, known: vec![], refused: vec![] }));
+                drop(stop_flow(flow, &props.on_busy_change));
+                let files = submitted_files(state);
+                props.on_submitted.emit(SubmittedInfo { customer_id: props.options.customer_id.clone(), files, submitted_at_ms: now_ms() });
+                state.dispatch(Action::Flow(FlowUpdate::Finished { outcome: Outcome::Confirmed, known: vec![], refused: vec![] }));
             }
-            dispatch.dispatch(Action::Verification(status.clone()));
+            state.dispatch(Action::Verification(status.clone()));
         });
     }
     {
@@ -274,22 +294,22 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     }
     // Optional polling of the customer while verification is pending.
     {
-        let (dispatch, api, options) = (state.dispatcher(), (*api).clone(), props.options.clone());
+        let form = form.clone();
         let pending = matches!(state.verification, Verification::Pending { .. });
         use_effect_with(pending, move |pending| {
             let alive = Rc::new(std::cell::Cell::new(true));
-            if *pending && options.poll_status {
+            if *pending && form.props.options.poll_status {
                 let alive = alive.clone();
                 spawn_local(async move {
                     while alive.get() {
-                        sleep(options.poll_interval_ms).await;
+                        sleep(form.props.options.poll_interval_ms).await;
                         if !alive.get() {
                             break;
                         }
-                        if let Ok(customer) = api.customer().await {
+                        if let Ok(customer) = form.api.customer().await {
                             if let Some(v) = verification_of(&customer) {
                                 if !matches!(v, Verification::Pending { .. }) {
-                                    dispatch.dispatch(Action::Verification(v));
+                                    form.state.dispatch(Action::Verification(v));
                                     break;
                                 }
                             }
@@ -301,88 +321,25 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         });
     }
 
-    // A file changed mid-submission: cancel it, unless `id_file` is already
-    // on its way (then the change is ignored: verification has started).
-    // Returns whether the change may go ahead.
-    let interrupt = {
-        let (flow, dispatch, unconfirmed) = (flow.clone(), state.dispatcher(), state.stage == Stage::Unconfirmed);
-        let on_busy_change = props.on_busy_change.clone();
-        move || -> bool {
-            if unconfirmed || flow.borrow().as_ref().is_some_and(Flow::final_request_sent) {
-                return false;
+    {
+        let form = form.clone();
+        let checking = Slot::ALL.iter().any(|s| state.slot(*s).phase == SlotPhase::Checking);
+        use_effect_with(checking, move |checking| {
+            if !*checking && form.queued.replace(false) {
+                form.submit();
             }
-            if let Some(running) = stop_flow(&flow, &on_busy_change) {
-                running.cancel();
-                drop(running);
-                dispatch.dispatch(Action::Interrupted);
-            }
-            true
-        }
-    };
-
-    let on_choose = {
-        let (dispatch, options, next_selection, interrupt) =
-            (state.dispatcher(), props.options.clone(), next_selection.clone(), interrupt.clone());
-        Callback::from(move |(slot, file): (Slot, File)| {
-            if !interrupt() {
-                return;
-            }
-            let selection = {
-                let mut next = next_selection.borrow_mut();
-                *next += 1;
-                *next
-            };
-            let (dispatch, options) = (dispatch.clone(), options.clone());
-            spawn_local(choose_file(slot, file, selection, options, dispatch));
-        })
-    };
-    let on_remove = {
-        let (dispatch, interrupt, focus) = (state.dispatcher(), interrupt.clone(), focus.clone());
-        Callback::from(move |slot: Slot| {
-            if interrupt() {
-                focus_later(&focus, input_selector(slot));
-                dispatch.dispatch(Action::Remove(slot));
-            }
-        })
-    };
-    // The live camera: at most one slot's preview open, and the last
-    // failure, shown in its slot.
-    let camera_state: UseStateHandle<CameraState> = use_state(|| (None, None));
-    let camera_blocker = *use_memo((), |()| camera::blocker());
-    // The selfie records a video rather than a photo.
-    let video = props.options.liveness == Liveness::Video;
-    let records = move |slot: Slot| video && slot == Slot::Liveness;
-    let on_camera_open = {
-        let camera_state = camera_state.clone();
-        Callback::from(move |slot: Slot| {
-            let failure = camera_blocker.or((records(slot) && !camera::can_record()).then_some(Failure::NoRecorder));
-            camera_state.set(match failure {
-                Some(failure) => (None, Some((slot, failure))),
-                None => (Some(slot), None),
-            });
-        })
-    };
-    let on_camera_close = {
-        let (camera_state, focus) = (camera_state.clone(), focus.clone());
-        Callback::from(move |(slot, failure): (Slot, Option<Failure>)| {
-            focus_later(&focus, camera_selector(slot));
-            camera_state.set((None, failure.map(|f| (slot, f))));
-        })
-    };
-    let on_camera_file = {
-        let (camera_state, on_choose, focus) = (camera_state.clone(), on_choose.clone(), focus.clone());
-        Callback::from(move |(slot, file): (Slot, File)| {
-            focus_later(&focus, camera_selector(slot));
-            camera_state.set((None, None));
-            on_choose.emit((slot, file));
-        })
-    };
+        });
+    }
+    let on_choose = handler(&form, Form::choose);
+    let on_remove = handler(&form, Form::remove);
+    let (on_camera_open, on_camera_close, on_camera_file) =
+        (handler(&form, Form::open_camera), handler(&form, Form::close_camera), handler(&form, Form::camera_file));
     let camera_for = |slot: Slot| {
         shows_camera(props.options.capture, slot, camera_blocker.is_none()).then(|| CameraSlot {
             first: props.options.capture == Capture::Camera,
-            open: camera_state.0 == Some(slot),
-            video: records(slot),
-            failure: camera_state.1.filter(|(s, _)| *s == slot).map(|(_, f)| f),
+            open: form.camera.0 == Some(slot),
+            video: form.records(slot),
+            failure: form.camera.1.filter(|(s, _)| *s == slot).map(|(_, f)| f),
             on_open: on_camera_open.clone(),
             on_close: on_camera_close.clone(),
             on_file: on_camera_file.clone(),
@@ -394,94 +351,10 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         mark_drop_target(&e, true);
     });
     let on_drag_leave = Callback::from(|e: DragEvent| mark_drop_target(&e, false));
-    // A file dropped on the form, not on a slot: the first empty slot
-    // shown that takes its type.
-    let on_drop = {
-        let (on_choose, document, state) = (on_choose.clone(), state.document, state.clone());
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            mark_drop_target(&e, false);
-            // As the slots' inputs: no choosing while the form is not there to edit.
-            if slots_disabled(&state.stage) {
-                return;
-            }
-            let Some(file) = first_file(e.data_transfer()) else { return };
-            let (mime, name) = (file.type_(), file.name());
-            let target = Slot::ALL.into_iter().find(|s| {
-                slot_visible(document, *s) && state.slot(*s).chosen.is_none() && slot_takes_drop(*s, &mime, &name)
-            });
-            if let Some(slot) = target {
-                // Taken: not for a drop zone of the host page's too.
-                e.stop_propagation();
-                on_choose.emit((slot, file));
-            }
-        })
-    };
-    let on_restart = {
-        let (dispatch, focus) = (state.dispatcher(), focus.clone());
-        Callback::from(move |_: MouseEvent| {
-            focus_later(&focus, "[data-testid=doc-type]");
-            dispatch.dispatch(Action::Restart { key_prefix: uuid() });
-        })
-    };
-    let on_document = {
-        let (dispatch, camera_state, flow, shown) = (state.dispatcher(), camera_state.clone(), flow.clone(), state.document);
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            // A submission under way keeps its document type (the select
-            // is disabled once "uploading" shows; this covers the moment
-            // before).
-            if flow.borrow().is_some() {
-                select.set_value(shown.map_or("", DocumentType::as_str));
-                return;
-            }
-            // Another document: an open preview closes (its slot may go
-            // away) and does not come back by itself with the slot.
-            camera_state.set((None, None));
-            let value = select.value();
-            match DocumentType::parse(&value) {
-                Ok(doc) => dispatch.dispatch(Action::SetDocument(Some(doc))),
-                Err(_) if value.is_empty() => dispatch.dispatch(Action::SetDocument(None)),
-                Err(_) => {
-                    select.set_value("");
-                    dispatch.dispatch(Action::SetDocument(None));
-                    dispatch.dispatch(Action::Problems {
-                        form: Some(Notice::error(Problem::DocumentTypeNotAccepted.code(), Problem::DocumentTypeNotAccepted.message(None))),
-                        slots: vec![],
-                    });
-                }
-            }
-        })
-    };
-    // A click while photos are still being checked is kept, and the
-    // submission starts as soon as the checks finish.
-    let queued: Rc<RefCell<bool>> = use_mut_ref(|| false);
-    let checking = Slot::ALL.iter().any(|s| state.slot(*s).phase == SlotPhase::Checking);
-    let submitter = Submitter {
-        state: state.clone(),
-        flow: flow.clone(),
-        api: (*api).clone(),
-        props: props.clone(),
-        queued: queued.clone(),
-        focus: focus.clone(),
-        texts: shared_texts.clone(),
-        keeper: keeper.clone(),
-    };
-    {
-        let submitter = submitter.clone();
-        use_effect_with(checking, move |checking| {
-            if !*checking && submitter.queued.replace(false) {
-                submit(&submitter);
-            }
-        });
-    }
-    let on_submit = Callback::from(move |e: SubmitEvent| {
-        e.prevent_default();
-        // The widget's own: a host page that wraps it in its form must not
-        // take it for its own submission.
-        e.stop_propagation();
-        submit(&submitter);
-    });
+    let on_drop = handler(&form, Form::drop_file);
+    let on_restart = handler(&form, Form::restart);
+    let on_document = handler(&form, Form::choose_document);
+    let on_submit = handler(&form, Form::submit_clicked);
 
     let busy = state.stage == Stage::Submitting;
     let unconfirmed = state.stage == Stage::Unconfirmed;
@@ -587,23 +460,14 @@ fn slots_disabled(stage: &Stage) -> bool {
     matches!(stage, Stage::Submitted | Stage::Refused | Stage::Loading | Stage::Unconfirmed)
 }
 
-/// What [`load_customer`] needs besides the API and the props.
-struct LoadCustomer {
-    dispatch: UseReducerDispatcher<FormState>,
-    /// The form as it was restored (its files, for `onSubmitted`).
-    state: UseReducerHandle<FormState>,
-    /// Whether the read must settle an `id_file` request left unanswered.
-    settle: bool,
-    /// The language shown.
-    texts: SharedTexts,
-}
-
 /// Reads the customer (retrying transient failures as the core policy
 /// says, honouring `Retry-After`): refuses business customers, shows a
 /// verification already under way, and settles the last visit's
-/// unanswered `id_file` request.
-async fn load_customer(api: Rc<Api>, load: LoadCustomer, props: KycUploadProps) {
-    let LoadCustomer { dispatch, state, settle, texts } = load;
+/// unanswered `id_file` request (`settle`; the form as it was restored has
+/// its files, for `onSubmitted`).
+async fn load_customer(form: Rc<Form>, settle: bool) {
+    let Form { api, state, props, texts, .. } = &*form;
+    let dispatch = state.dispatcher();
     let policy = RetryPolicy::default();
     let mut attempt = 0;
     let customer = loop {
@@ -617,10 +481,10 @@ async fn load_customer(api: Rc<Api>, load: LoadCustomer, props: KycUploadProps) 
                 }
                 if settle {
                     let update = FlowUpdate::Finished { outcome: Outcome::Unconfirmed { failure }, known: vec![], refused: vec![] };
-                    end_with(&dispatch, &props, &texts, update, None);
+                    end_with(&dispatch, props, texts, update, None);
                 } else {
                     let notice = Notice::error(failure.code(), Msg::FormLoadFailed.with("reason", failure.explain()));
-                    props.on_error.emit(error_of(&texts, &notice, None));
+                    props.on_error.emit(error_of(texts, &notice, None));
                     dispatch.dispatch(Action::Refuse(notice));
                 }
                 return;
@@ -629,7 +493,7 @@ async fn load_customer(api: Rc<Api>, load: LoadCustomer, props: KycUploadProps) 
     };
     if customer.kind == "business" {
         dispatch.dispatch(Action::Refuse(business_notice()));
-        props.on_error.emit(error_of(&texts, &business_notice(), None));
+        props.on_error.emit(error_of(texts, &business_notice(), None));
         return;
     }
     let status = CustomerStatus { verification_status: customer.verification_status.clone(), submitted_at: customer.submitted_at.clone() };
@@ -639,7 +503,7 @@ async fn load_customer(api: Rc<Api>, load: LoadCustomer, props: KycUploadProps) 
         let outcome = if started { Outcome::Confirmed } else { Outcome::Cancelled };
         dispatch.dispatch(Action::Flow(FlowUpdate::Finished { outcome, known: vec![], refused: vec![] }));
         if started {
-            let files = submitted_files(&state);
+            let files = submitted_files(state);
             let submitted_at_ms = verification_since(&verification);
             props.on_submitted.emit(SubmittedInfo { customer_id: props.options.customer_id.clone(), files, submitted_at_ms });
         } else {
@@ -734,87 +598,233 @@ async fn choose_file(slot: Slot, file: File, selection: SelectionId, options: Rc
     }
 }
 
-/// What a submission needs from the form: one for the button, one for the
-/// effect that starts a click kept while photos were being checked.
-#[derive(Clone)]
-struct Submitter {
+/// What the form's handlers share: the render's state and props, and the
+/// cells that outlive renders. Each handler is a method, and each callback
+/// holds one `Rc<Form>` ([`handler`]): callbacks that each captured their
+/// own clones cost the bundle a capture, a clone and a drop apiece.
+struct Form {
     state: UseReducerHandle<FormState>,
-    flow: Rc<RefCell<Option<Flow>>>,
-    api: Rc<Api>,
     props: KycUploadProps,
-    queued: Rc<RefCell<bool>>,
+    api: Rc<Api>,
+    /// The running submission (dropping it aborts what it started). It is
+    /// the guard against double submission: set synchronously on submit.
+    flow: Rc<RefCell<Option<Flow>>>,
     focus: FocusRequest,
     texts: SharedTexts,
     keeper: Rc<resume::Keeper>,
+    /// A submit click kept while photos are being checked.
+    queued: Rc<RefCell<bool>>,
+    /// The last selection id handed out.
+    next_selection: Rc<RefCell<SelectionId>>,
+    /// The open camera and the last camera failure.
+    camera: UseStateHandle<CameraState>,
+    /// Why no camera can work in this browser, if none can.
+    camera_blocker: Option<Failure>,
 }
 
-fn submit(submitter: &Submitter) {
-    let Submitter { state, flow, api, props, queued, focus, texts, keeper } = submitter;
-    // The flow slot is the guard against double submission: it is set
-    // synchronously, before any re-render could disable the button.
-    if flow.borrow().is_some() || !matches!(state.stage, Stage::Editing | Stage::Unconfirmed) {
-        return;
+/// A callback that runs `act` on the form.
+fn handler<E: 'static>(form: &Rc<Form>, act: fn(&Form, E)) -> Callback<E> {
+    let form = form.clone();
+    Callback::from(move |event| act(&form, event))
+}
+
+impl Form {
+    /// A file changed mid-submission: cancel it, unless `id_file` is
+    /// already on its way (then the change is ignored: verification has
+    /// started). Returns whether the change may go ahead.
+    fn interrupt(&self) -> bool {
+        if self.state.stage == Stage::Unconfirmed || self.flow.borrow().as_ref().is_some_and(Flow::final_request_sent) {
+            return false;
+        }
+        if let Some(running) = stop_flow(&self.flow, &self.props.on_busy_change) {
+            running.cancel();
+            drop(running);
+            self.state.dispatch(Action::Interrupted);
+        }
+        true
     }
-    let document = state.document;
-    let checking = Slot::ALL.iter().any(|s| slot_visible(document, *s) && state.slot(*s).phase == SlotPhase::Checking);
-    if checking {
-        *queued.borrow_mut() = true;
-        state.dispatch(Action::Problems {
-            form: Some(Notice::warning("checking", Msg::FormChecking)),
-            slots: vec![],
+
+    /// A file was chosen, dropped, pasted or taken with the camera.
+    fn choose(&self, (slot, file): (Slot, File)) {
+        if !self.interrupt() {
+            return;
+        }
+        let selection = {
+            let mut next = self.next_selection.borrow_mut();
+            *next += 1;
+            *next
+        };
+        spawn_local(choose_file(slot, file, selection, self.props.options.clone(), self.state.dispatcher()));
+    }
+
+    fn remove(&self, slot: Slot) {
+        if self.interrupt() {
+            focus_later(&self.focus, input_selector(slot));
+            self.state.dispatch(Action::Remove(slot));
+        }
+    }
+
+    /// Whether `slot` records a video rather than a photo: the selfie,
+    /// with `liveness: "video"`.
+    fn records(&self, slot: Slot) -> bool {
+        self.props.options.liveness == Liveness::Video && slot == Slot::Liveness
+    }
+
+    /// "Take a photo" was pressed.
+    fn open_camera(&self, slot: Slot) {
+        let failure = self.camera_blocker.or((self.records(slot) && !camera::can_record()).then_some(Failure::NoRecorder));
+        self.camera.set(match failure {
+            Some(failure) => (None, Some((slot, failure))),
+            None => (Some(slot), None),
         });
-        return;
     }
-    let chosen: Vec<(Slot, FileFacts)> = Slot::ALL
-        .into_iter()
-        .filter_map(|slot| state.slot(slot).chosen.as_ref().map(|c| (slot, c.facts.clone())))
-        .collect();
-    let (form, mut slots) = check_form(document, &chosen, props.options.requirements);
-    let mut slot_notices: Vec<(Slot, Notice)> = slots.drain(..).map(|(s, p)| (s, Notice::error(p.code(), p.message(document)))).collect();
-    let visible = |slot: Slot| slot_visible(document, slot);
-    for slot in Slot::ALL.into_iter().filter(|s| visible(*s)) {
-        let slot_state = state.slot(slot);
-        if let Some(notice) = slot_state.notice.as_ref().filter(|n| n.blocking) {
-            if !slot_notices.iter().any(|(s, _)| *s == slot) {
-                slot_notices.push((slot, notice.clone()));
+
+    /// The preview closed: cancelled, or the camera failed.
+    fn close_camera(&self, (slot, failure): (Slot, Option<Failure>)) {
+        focus_later(&self.focus, camera_selector(slot));
+        self.camera.set((None, failure.map(|f| (slot, f))));
+    }
+
+    /// The photo or video taken was confirmed.
+    fn camera_file(&self, (slot, file): (Slot, File)) {
+        focus_later(&self.focus, camera_selector(slot));
+        self.camera.set((None, None));
+        self.choose((slot, file));
+    }
+
+    /// A file dropped on the form, not on a slot: the first empty slot
+    /// shown that takes its type.
+    fn drop_file(&self, e: DragEvent) {
+        e.prevent_default();
+        mark_drop_target(&e, false);
+        let state = &self.state;
+        // As the slots' inputs: no choosing while the form is not there to edit.
+        if slots_disabled(&state.stage) {
+            return;
+        }
+        let Some(file) = first_file(e.data_transfer()) else { return };
+        let (mime, name) = (file.type_(), file.name());
+        let target = Slot::ALL.into_iter().find(|s| {
+            slot_visible(state.document, *s) && state.slot(*s).chosen.is_none() && slot_takes_drop(*s, &mime, &name)
+        });
+        if let Some(slot) = target {
+            // Taken: not for a drop zone of the host page's too.
+            e.stop_propagation();
+            self.choose((slot, file));
+        }
+    }
+
+    /// "Start again" after a rejection.
+    fn restart(&self, _: MouseEvent) {
+        focus_later(&self.focus, "[data-testid=doc-type]");
+        self.state.dispatch(Action::Restart { key_prefix: uuid() });
+    }
+
+    /// The document type select changed.
+    fn choose_document(&self, e: Event) {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        // A submission under way keeps its document type (the select is
+        // disabled once "uploading" shows; this covers the moment before).
+        if self.flow.borrow().is_some() {
+            select.set_value(self.state.document.map_or("", DocumentType::as_str));
+            return;
+        }
+        // Another document: an open preview closes (its slot may go away)
+        // and does not come back by itself with the slot.
+        self.camera.set((None, None));
+        let value = select.value();
+        match DocumentType::parse(&value) {
+            Ok(doc) => self.state.dispatch(Action::SetDocument(Some(doc))),
+            Err(_) if value.is_empty() => self.state.dispatch(Action::SetDocument(None)),
+            Err(_) => {
+                select.set_value("");
+                self.state.dispatch(Action::SetDocument(None));
+                self.state.dispatch(Action::Problems {
+                    form: Some(Notice::error(Problem::DocumentTypeNotAccepted.code(), Problem::DocumentTypeNotAccepted.message(None))),
+                    slots: vec![],
+                });
             }
         }
     }
-    let problem_slots: Vec<Slot> = slot_notices.iter().map(|(s, _)| *s).collect();
-    if let Some((code, text)) = submit_summary(&form, &problem_slots, document) {
-        // Focus goes to the first problem, whose description reads it.
-        let first_slot = Slot::ALL.into_iter().find(|s| problem_slots.contains(s));
-        match (document, first_slot) {
-            (None, _) | (_, None) => focus_later(focus, "[data-testid=doc-type]"),
-            (_, Some(slot)) => focus_later(focus, input_selector(slot)),
-        }
-        state.dispatch(Action::Problems { form: Some(Notice::error(&code, text)), slots: slot_notices });
-        return;
+
+    fn submit_clicked(&self, e: SubmitEvent) {
+        e.prevent_default();
+        // The widget's own: a host page that wraps it in its form must not
+        // take it for its own submission.
+        e.stop_propagation();
+        self.submit();
     }
-    let Some(document) = document else { return };
-    let entries: Vec<FileEntry> = Slot::ALL
-        .into_iter()
-        .filter(|s| visible(*s))
-        .filter_map(|slot| {
-            let c = state.slot(slot).chosen.as_ref()?;
-            Some(FileEntry { slot, selection: c.selection, blob: c.upload.clone(), name: c.facts.name.clone(), content_type: c.content_type.clone() })
-        })
-        .collect();
-    let known = state.known.clone();
-    // "Uploading" is shown FORM_BATCH_MS after the click, with whatever
-    // progress there is by then: sooner looks no different to a person,
-    // and a submission done sooner goes straight to "submitted" without
-    // re-rendering (layout, paint) while its requests run. The flow in
-    // `flow` is what guards against a second submission meanwhile, and
-    // `busy` is set now.
-    let batch = Batch::new(state.dispatcher(), state, keeper.clone());
-    batch.hold(Action::Submitting);
-    let update = flow_updates(batch, flow.clone(), props.clone(), document, focus.clone(), texts.clone());
-    let session = (state.key_prefix.clone(), state.before.clone());
-    let started = Flow::start(api.clone(), document, entries, known, session, update);
-    *flow.borrow_mut() = Some(started);
-    // Busy exactly while a flow runs: from here until `stop_flow`.
-    props.on_busy_change.emit(true);
+
+    /// Checks the form and starts the submission, or shows what is
+    /// missing; a click while photos are being checked is kept.
+    fn submit(&self) {
+        let Form { state, flow, api, props, queued, focus, texts, keeper, .. } = self;
+        // The flow slot is the guard against double submission: it is set
+        // synchronously, before any re-render could disable the button.
+        if flow.borrow().is_some() || !matches!(state.stage, Stage::Editing | Stage::Unconfirmed) {
+            return;
+        }
+        let document = state.document;
+        let checking = Slot::ALL.iter().any(|s| slot_visible(document, *s) && state.slot(*s).phase == SlotPhase::Checking);
+        if checking {
+            *queued.borrow_mut() = true;
+            state.dispatch(Action::Problems {
+                form: Some(Notice::warning("checking", Msg::FormChecking)),
+                slots: vec![],
+            });
+            return;
+        }
+        let chosen: Vec<(Slot, FileFacts)> = Slot::ALL
+            .into_iter()
+            .filter_map(|slot| state.slot(slot).chosen.as_ref().map(|c| (slot, c.facts.clone())))
+            .collect();
+        let (form, mut slots) = check_form(document, &chosen, props.options.requirements);
+        let mut slot_notices: Vec<(Slot, Notice)> = slots.drain(..).map(|(s, p)| (s, Notice::error(p.code(), p.message(document)))).collect();
+        let visible = |slot: Slot| slot_visible(document, slot);
+        for slot in Slot::ALL.into_iter().filter(|s| visible(*s)) {
+            let slot_state = state.slot(slot);
+            if let Some(notice) = slot_state.notice.as_ref().filter(|n| n.blocking) {
+                if !slot_notices.iter().any(|(s, _)| *s == slot) {
+                    slot_notices.push((slot, notice.clone()));
+                }
+            }
+        }
+        let problem_slots: Vec<Slot> = slot_notices.iter().map(|(s, _)| *s).collect();
+        if let Some((code, text)) = submit_summary(&form, &problem_slots, document) {
+            // Focus goes to the first problem, whose description reads it.
+            let first_slot = Slot::ALL.into_iter().find(|s| problem_slots.contains(s));
+            match (document, first_slot) {
+                (None, _) | (_, None) => focus_later(focus, "[data-testid=doc-type]"),
+                (_, Some(slot)) => focus_later(focus, input_selector(slot)),
+            }
+            state.dispatch(Action::Problems { form: Some(Notice::error(&code, text)), slots: slot_notices });
+            return;
+        }
+        let Some(document) = document else { return };
+        let entries: Vec<FileEntry> = Slot::ALL
+            .into_iter()
+            .filter(|s| visible(*s))
+            .filter_map(|slot| {
+                let c = state.slot(slot).chosen.as_ref()?;
+                Some(FileEntry { slot, selection: c.selection, blob: c.upload.clone(), name: c.facts.name.clone(), content_type: c.content_type.clone() })
+            })
+            .collect();
+        let known = state.known.clone();
+        // "Uploading" is shown FORM_BATCH_MS after the click, with whatever
+        // progress there is by then: sooner looks no different to a person,
+        // and a submission done sooner goes straight to "submitted" without
+        // re-rendering (layout, paint) while its requests run. The flow in
+        // `flow` is what guards against a second submission meanwhile, and
+        // `busy` is set now.
+        let batch = Batch::new(state.dispatcher(), state, keeper.clone());
+        batch.hold(Action::Submitting);
+        let update = flow_updates(batch, flow.clone(), props.clone(), document, focus.clone(), texts.clone());
+        let session = (state.key_prefix.clone(), state.before.clone());
+        let started = Flow::start(api.clone(), document, entries, known, session, update);
+        *flow.borrow_mut() = Some(started);
+        // Busy exactly while a flow runs: from here until `stop_flow`.
+        props.on_busy_change.emit(true);
+    }
 }
 
 /// Takes the running submission out of `flow`, if any (dropping it aborts
