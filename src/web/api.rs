@@ -11,7 +11,6 @@ use crate::web::fetch;
 use crate::web::js::{get_string, parse_object, to_json};
 use crate::web::token::Tokens;
 use crate::web::transport::{send_unless_stalled, Reply};
-use gloo_net::http::Method;
 use wasm_bindgen::{JsCast, JsValue};
 use std::rc::Rc;
 use web_sys::Blob;
@@ -43,7 +42,7 @@ impl Api {
 
     /// `POST {api}/files`.
     pub async fn presign(&self, request: &PresignRequest) -> Result<Upload, Failure> {
-        let answer = self.call(Method::POST, &format!("{}/files", self.base), Some(to_json(request)), None).await?;
+        let answer = self.call("POST", &format!("{}/files", self.base), Some(to_json(request)), None).await?;
         let presigned = object(&answer)?;
         let field = |name: &str| get_string(&presigned, name).ok_or_else(|| bad_response(&format!("presign lacks `{name}`")));
         let headers = js_sys::Reflect::get(&presigned, &"headers".into()).ok().filter(JsValue::is_object);
@@ -87,12 +86,12 @@ impl Api {
     pub async fn send_files(&self, call: &FilesCall) -> Result<(), Failure> {
         let url = format!("{}/files", self.customer_url());
         let body = to_json(&FilesRequest(&call.fields));
-        self.call(Method::POST, &url, Some(body), Some(&call.idempotency_key)).await.map(drop)
+        self.call("POST", &url, Some(body), Some(&call.idempotency_key)).await.map(drop)
     }
 
     /// `GET {api}/customers/{id}`.
     pub async fn customer(&self) -> Result<Customer, Failure> {
-        let answer = self.call(Method::GET, &self.customer_url(), None, None).await?;
+        let answer = self.call("GET", &self.customer_url(), None, None).await?;
         let value = object(&answer)?;
         let field = |name: &str| get_string(&value, name).ok_or_else(|| bad_response(&format!("customer lacks `{name}`")));
         Ok(Customer {
@@ -104,7 +103,7 @@ impl Api {
         })
     }
 
-    async fn call(&self, method: Method, url: &str, body: Option<String>, key: Option<&str>) -> Result<Reply, Failure> {
+    async fn call(&self, method: &str, url: &str, body: Option<String>, key: Option<&str>) -> Result<Reply, Failure> {
         let mut refreshed = false;
         loop {
             let token = self.tokens.get().await?;
@@ -113,7 +112,7 @@ impl Api {
             if let Some(key) = key {
                 headers.push(("Idempotency-Key", key));
             }
-            let answer = fetch::call(method.clone(), url, &headers, body.clone()).await;
+            let answer = fetch::call(method, url, &headers, body.clone()).await;
             if answer.is_success() {
                 return Ok(answer);
             }

@@ -5,7 +5,7 @@
 
 use crate::web::transport::Reply;
 use futures::future::{select, Either};
-use gloo_net::http::{Headers, Method, Request};
+use gloo_net::http::{Headers, Request};
 use gloo_timers::future::TimeoutFuture;
 use web_sys::{AbortController, AbortSignal, RequestInit};
 
@@ -23,8 +23,9 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Sends one request with exactly `headers` and an optional JSON `body`.
-pub async fn call(method: Method, url: &str, headers: &[(&str, &str)], body: Option<String>) -> Reply {
+/// Sends one `method` request ("GET", "POST") with exactly `headers` and
+/// an optional JSON `body`.
+pub async fn call(method: &str, url: &str, headers: &[(&str, &str)], body: Option<String>) -> Reply {
     let mut abort = AbortOnDrop(AbortController::new().ok());
     let signal = abort.0.as_ref().map(AbortController::signal);
     // The request is built here and sent by gloo-net: its builder would
@@ -51,9 +52,9 @@ pub async fn call(method: Method, url: &str, headers: &[(&str, &str)], body: Opt
     }
 }
 
-fn request(method: Method, url: &str, headers: &[(&str, &str)], body: Option<String>, signal: Option<&AbortSignal>) -> Option<Request> {
+fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<String>, signal: Option<&AbortSignal>) -> Option<Request> {
     let init = RequestInit::new();
-    init.set_method(method.as_str());
+    init.set_method(method);
     init.set_signal(signal);
     let sent = Headers::new();
     for (name, value) in headers {
