@@ -14,6 +14,7 @@ use crate::core::rules::{DocumentType, Slot};
 use crate::web::camera::Stream;
 use crate::web::js::{sleep, ObjectUrl};
 use crate::web::texts::Texts;
+use crate::web::components::use_element_ref;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -220,7 +221,7 @@ fn document() -> Option<web_sys::Document> {
 #[component]
 pub fn CameraView(props: &CameraViewProps) -> Html {
     let phase = use_state(|| Phase::Starting);
-    let video = use_node_ref();
+    let video = use_element_ref();
     // A new session per attempt: retake starts the camera again.
     let attempt = use_state(|| 0u32);
     let session: Rc<RefCell<Option<Session>>> = use_mut_ref(|| None);
@@ -231,7 +232,7 @@ pub fn CameraView(props: &CameraViewProps) -> Html {
             move || drop(session.borrow_mut().take())
         });
     }
-    let focus_ref = use_node_ref();
+    let focus_ref = use_element_ref();
     {
         // The action of each phase takes focus: the shutter, then "Use".
         let focus_ref = focus_ref.clone();

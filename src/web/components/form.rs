@@ -17,7 +17,7 @@ use crate::web::api::Api;
 use crate::core::camera::{shows_camera, subject, Capture, Failure, Liveness};
 use crate::web::camera;
 use crate::web::components::file_slot::{camera_selector, file_slot, first_file, input_selector, mark_drop_target, Previews};
-use crate::web::components::{status_panel, use_status_timer, CameraSlot, FileSlot, StatusPanel};
+use crate::web::components::{status_panel, use_element_ref, use_status_timer, CameraSlot, FileSlot, StatusPanel};
 use crate::web::flow::{FileEntry, Flow, FlowUpdate};
 use crate::web::js::{now_ms, sleep, uuid};
 use crate::web::prepare::{check_photo, file_facts};
@@ -183,7 +183,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         let flow = flow.clone();
         use_effect_with((), move |()| move || drop(flow.borrow_mut().take()));
     }
-    let root = use_node_ref();
+    let root = use_element_ref();
     let focus: FocusRequest = use_mut_ref(|| None);
     {
         let (root, focus) = (root.clone(), focus.clone());

@@ -23,3 +23,13 @@ pub use camera_view::CameraView;
 pub use file_slot::{CameraSlot, FileSlot};
 pub use form::{KycUpload, KycUploadProps, ProgressInfo, SubmittedInfo, WidgetError};
 pub use status_panel::{status_panel, use_status_timer, StatusPanel};
+
+use yew::{hook, use_mut_ref, NodeRef};
+
+/// A `NodeRef` that lasts as long as the component, as yew's
+/// `use_node_ref`, but kept in a `use_mut_ref`: `use_node_ref` keeps it in
+/// a `use_state`, whose reducer code would ship for this alone.
+#[hook]
+pub fn use_element_ref() -> NodeRef {
+    use_mut_ref(NodeRef::default).borrow().clone()
+}
