@@ -14,7 +14,7 @@ use crate::core::rules::{DocumentType, Slot};
 use crate::web::camera::Stream;
 use crate::web::js::{sleep, ObjectUrl};
 use crate::web::texts::Texts;
-use crate::web::components::use_element_ref;
+use crate::web::components::{use_element_ref, use_shown, Shown};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -116,10 +116,10 @@ async fn take(props: &CameraViewProps, session: &Live, frames: u32) {
 struct Live {
     alive: Rc<Cell<bool>>,
     stream: Rc<RefCell<Option<Stream>>>,
-    phase: UseStateHandle<Phase>,
+    phase: Shown<Phase>,
 }
 
-fn start(props: CameraViewProps, video: NodeRef, phase: UseStateHandle<Phase>) -> Session {
+fn start(props: CameraViewProps, video: NodeRef, phase: Shown<Phase>) -> Session {
     let alive = Rc::new(Cell::new(true));
     let stream: Rc<RefCell<Option<Stream>>> = Rc::default();
     let shutter = Rc::new(Cell::new(false));
@@ -220,18 +220,19 @@ fn document() -> Option<web_sys::Document> {
 /// The live camera of one slot.
 #[component]
 pub fn CameraView(props: &CameraViewProps) -> Html {
-    let phase = use_state(|| Phase::Starting);
+    let shown_phase = use_shown(|| Phase::Starting);
     let video = use_element_ref();
     // A new session per attempt: retake starts the camera again.
-    let attempt = use_state(|| 0u32);
+    let attempt = use_shown(|| 0u32);
     let session: Rc<RefCell<Option<Session>>> = use_mut_ref(|| None);
     {
-        let (props, video, phase, session) = (props.clone(), video.clone(), phase.clone(), session.clone());
-        use_effect_with(*attempt, move |_| {
+        let (props, video, phase, session) = (props.clone(), video.clone(), shown_phase.clone(), session.clone());
+        use_effect_with(attempt.get(), move |_| {
             *session.borrow_mut() = Some(start(props, video, phase));
             move || drop(session.borrow_mut().take())
         });
     }
+    let phase = shown_phase.get();
     let focus_ref = use_element_ref();
     {
         // The action of each phase takes focus: the shutter, then "Use".
@@ -268,29 +269,29 @@ pub fn CameraView(props: &CameraViewProps) -> Html {
         })
     };
     let on_retake = {
-        let (attempt, phase) = (attempt.clone(), phase.clone());
+        let phase = shown_phase.clone();
         Callback::from(move |_: MouseEvent| {
             phase.set(Phase::Starting);
-            attempt.set(*attempt + 1);
+            attempt.set(attempt.get() + 1);
         })
     };
     let outline = outline(props.slot, props.document);
     let oval = outline.oval;
     let label = texts.render(&Msg::CameraRegion.with("slot", Arg::from(props.slot.label(props.document))));
     let subject = crate::core::camera::subject(props.slot);
-    let (hint, frames, ms) = match &*phase {
+    let (hint, frames, ms) = match &phase {
         Phase::Live { hint, frames, ms } => (*hint, *frames, *ms),
         Phase::Taken { frames, .. } | Phase::Taking { frames } => (Hint::Good, *frames, 0),
         _ => (Hint::Starting, 0, 0),
     };
-    let hint_text = match &*phase {
+    let hint_text = match &phase {
         Phase::Recording { elapsed } => texts.get(video_prompt(*elapsed)),
         Phase::Live { .. } if props.video => texts.get(Msg::VideoLookStraight),
         Phase::Taken { .. } => texts.get(Msg::CameraCheck),
         Phase::Taking { .. } => texts.get(Msg::CameraGood),
         _ => texts.get(hint.msg(subject)),
     };
-    let taken = match &*phase {
+    let taken = match &phase {
         Phase::Taken { file, url, .. } => Some((file.clone(), url.0.clone())),
         _ => None,
     };
@@ -311,7 +312,7 @@ pub fn CameraView(props: &CameraViewProps) -> Html {
                 }
             </div>
             <p class="kyc-camera-hint" data-testid="camera-hint" role="status">
-                if matches!(*phase, Phase::Recording { .. }) {
+                if matches!(phase, Phase::Recording { .. }) {
                     <span class="kyc-rec">{ texts.get(Msg::VideoRecording) }</span>{ " " }
                 }
                 { hint_text }
@@ -327,7 +328,7 @@ pub fn CameraView(props: &CameraViewProps) -> Html {
                     </button>
                 } else {
                     <button type="button" class="kyc-button" data-testid="shutter" ref={focus_ref}
-                            disabled={!matches!(*phase, Phase::Live { .. })} onclick={on_shutter}>
+                            disabled={!matches!(phase, Phase::Live { .. })} onclick={on_shutter}>
                         { texts.get(if props.video { Msg::VideoStart } else { Msg::CameraShutter }) }
                     </button>
                 }

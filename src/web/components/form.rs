@@ -17,7 +17,7 @@ use crate::web::api::Api;
 use crate::core::camera::{shows_camera, subject, Capture, Failure, Liveness};
 use crate::web::camera;
 use crate::web::components::file_slot::{camera_selector, file_slot, first_file, input_selector, mark_drop_target, Previews};
-use crate::web::components::{status_panel, use_element_ref, use_status_timer, CameraSlot, FileSlot, StatusPanel};
+use crate::web::components::{status_panel, use_element_ref, use_shown, use_status_timer, CameraSlot, FileSlot, Shown, StatusPanel};
 use crate::web::flow::{FileEntry, Flow, FlowUpdate};
 use crate::web::js::{now_ms, sleep, uuid};
 use crate::web::prepare::{check_photo, file_facts};
@@ -122,14 +122,14 @@ fn business_notice() -> Notice {
 fn use_texts(options: &Rc<Options>) -> Rc<Texts> {
     let locale = chosen_locale(options.locale.as_deref());
     let base = options.locales_url.clone().unwrap_or_default();
-    let shown = use_state(|| loaded(locale, &base).map_or(("en", Rc::default()), |catalog| (locale, catalog)));
+    let shown = use_shown(|| loaded(locale, &base).map_or(("en", Rc::default()), |catalog| (locale, catalog)));
     let wanted = use_mut_ref(|| locale);
     *wanted.borrow_mut() = locale;
     {
         let shown = shown.clone();
         use_effect_with((locale, base), move |(locale, base)| {
             let (locale, base) = (*locale, base.clone());
-            if shown.0 != locale {
+            if shown.get().0 != locale {
                 spawn_local(async move {
                     let catalog = load_locale(locale, base).await;
                     // A later switch wins over a slower earlier load.
@@ -140,7 +140,7 @@ fn use_texts(options: &Rc<Options>) -> Rc<Texts> {
             }
         });
     }
-    let (locale, catalog) = (*shown).clone();
+    let (locale, catalog) = shown.get();
     use_memo((locale, Rc::as_ptr(&catalog) as usize, options.clone()), move |(locale, _, options)| {
         Texts::new(locale, &catalog, &options.overrides_for(locale))
     })
@@ -214,7 +214,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     let keeper = use_memo(props.options.customer_id.clone(), |customer_id| resume::Keeper::new(customer_id));
     // The live camera: at most one slot's preview open, and the last
     // failure, shown in its slot.
-    let camera_state: UseStateHandle<CameraState> = use_state(|| (None, None));
+    let camera_state: Shown<CameraState> = use_shown(|| (None, None));
     let camera_blocker = *use_memo((), |()| camera::blocker());
     // A click while photos are still being checked is kept, and the
     // submission starts as soon as the checks finish.
@@ -334,12 +334,13 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     let on_remove = handler(&form, Form::remove);
     let (on_camera_open, on_camera_close, on_camera_file) =
         (handler(&form, Form::open_camera), handler(&form, Form::close_camera), handler(&form, Form::camera_file));
+    let (open_camera, camera_failure) = form.camera.get();
     let camera_for = |slot: Slot| {
         shows_camera(props.options.capture, slot, camera_blocker.is_none()).then(|| CameraSlot {
             first: props.options.capture == Capture::Camera,
-            open: form.camera.0 == Some(slot),
+            open: open_camera == Some(slot),
             video: form.records(slot),
-            failure: form.camera.1.filter(|(s, _)| *s == slot).map(|(_, f)| f),
+            failure: camera_failure.filter(|(s, _)| *s == slot).map(|(_, f)| f),
             on_open: on_camera_open.clone(),
             on_close: on_camera_close.clone(),
             on_file: on_camera_file.clone(),
@@ -617,7 +618,7 @@ struct Form {
     /// The last selection id handed out.
     next_selection: Rc<RefCell<SelectionId>>,
     /// The open camera and the last camera failure.
-    camera: UseStateHandle<CameraState>,
+    camera: Shown<CameraState>,
     /// Why no camera can work in this browser, if none can.
     camera_blocker: Option<Failure>,
 }

@@ -24,7 +24,9 @@ pub use file_slot::{CameraSlot, FileSlot};
 pub use form::{KycUpload, KycUploadProps, ProgressInfo, SubmittedInfo, WidgetError};
 pub use status_panel::{status_panel, use_status_timer, StatusPanel};
 
-use yew::{hook, use_mut_ref, NodeRef};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::{hook, use_force_update, use_mut_ref, NodeRef, UseForceUpdateHandle};
 
 /// A `NodeRef` that lasts as long as the component, as yew's
 /// `use_node_ref`, but kept in a `use_mut_ref`: `use_node_ref` keeps it in
@@ -32,4 +34,39 @@ use yew::{hook, use_mut_ref, NodeRef};
 #[hook]
 pub fn use_element_ref() -> NodeRef {
     use_mut_ref(NodeRef::default).borrow().clone()
+}
+
+/// State that re-renders its component when set, as yew's `use_state`,
+/// kept in a `use_mut_ref` with `use_force_update`: `use_state` ships its
+/// reducer, handle and hook code once for each type of state it holds,
+/// these two hooks once for all. Unlike a `use_state` handle, which reads
+/// the value of the render that made it, this reads the value now.
+pub struct Shown<T> {
+    value: Rc<RefCell<T>>,
+    render: UseForceUpdateHandle,
+}
+
+impl<T> Clone for Shown<T> {
+    fn clone(&self) -> Self {
+        Shown { value: self.value.clone(), render: self.render.clone() }
+    }
+}
+
+impl<T: Clone> Shown<T> {
+    /// The value now.
+    pub fn get(&self) -> T {
+        self.value.borrow().clone()
+    }
+
+    /// Replaces the value and re-renders the component.
+    pub fn set(&self, value: T) {
+        *self.value.borrow_mut() = value;
+        self.render.force_update();
+    }
+}
+
+/// [`Shown`] state, `init()` at first.
+#[hook]
+pub fn use_shown<T: 'static>(init: impl FnOnce() -> T) -> Shown<T> {
+    Shown { value: use_mut_ref(init), render: use_force_update() }
 }

@@ -9,6 +9,7 @@
 
 use crate::core::catalog::Msg;
 use crate::core::status::{next_change_in, panel_text, panel_title, pending_stage, PendingStage, Verification};
+use crate::web::components::use_shown;
 use crate::web::js::now_ms;
 use crate::web::texts::Texts;
 use gloo_timers::callback::Timeout;
@@ -19,9 +20,9 @@ use yew::prelude::*;
 /// cleanup, or unmounting) clears it.
 #[hook]
 pub fn use_status_timer(verification: &Verification) {
-    let tick = use_state(|| 0u32);
+    let tick = use_shown(|| 0u32);
     let setter = tick.clone();
-    use_effect_with((verification.clone(), *tick), move |(verification, current)| {
+    use_effect_with((verification.clone(), tick.get()), move |(verification, current)| {
         let timer = match verification {
             Verification::Pending { since_ms } => next_change_in(*since_ms, now_ms()).map(|wait| {
                 let next = current + 1;
