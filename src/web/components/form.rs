@@ -158,7 +158,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     let shared_texts: SharedTexts = use_mut_ref(|| texts.clone());
     *shared_texts.borrow_mut() = texts.clone();
     let customer_id = props.options.customer_id.clone();
-    let state = use_reducer(move || {
+    let shown_state = use_shown(move || {
         let mut s = FormState::new(initial.clone(), uuid());
         if initial == Stage::Refused {
             s.message = Some(business_notice());
@@ -171,8 +171,11 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                 s.message = Some(Notice::warning("settling", Msg::FormSettling));
             }
         }
-        s
+        Rc::new(s)
     });
+    // This render's state, and the way to change it.
+    let state = shown_state.get();
+    let dispatch = Dispatch(shown_state);
     let api = use_memo((props.options.clone(), props.tokens.clone()), |(options, tokens)| {
         Rc::new(Api::new(&options.api_base, &options.customer_id, Tokens::new(tokens.clone())).with_stall_timeout(options.stall_timeout_ms))
     });
@@ -222,6 +225,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     // What the handlers and effects below share.
     let form = Rc::new(Form {
         state: state.clone(),
+        dispatch: dispatch.clone(),
         props: props.clone(),
         api: (*api).clone(),
         flow: flow.clone(),
@@ -256,7 +260,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
             match customer_type {
                 Some(CustomerType::Business) => {
                     // Also when the host switches a running widget to business.
-                    form.state.dispatch(Action::Refuse(business_notice()));
+                    form.dispatch.dispatch(Action::Refuse(business_notice()));
                     form.props.on_error.emit(error_of(&form.texts, &business_notice(), None));
                 }
                 Some(CustomerType::Individual) if !settle => {}
@@ -271,7 +275,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         let form = form.clone();
         use_effect_with(props.status.clone(), move |status| {
             let Some(status) = status else { return };
-            let Form { state, flow, props, .. } = &*form;
+            let Form { state, dispatch, flow, props, .. } = &*form;
             let started = *status != Verification::NotStarted;
             let settling = flow.borrow().as_ref().is_some_and(Flow::final_request_sent);
             if started && (settling || state.stage == Stage::Unconfirmed) {
@@ -279,9 +283,9 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                 drop(stop_flow(flow, &props.on_busy_change));
                 let files = submitted_files(state);
                 props.on_submitted.emit(SubmittedInfo { customer_id: props.options.customer_id.clone(), files, submitted_at_ms: now_ms() });
-                state.dispatch(Action::Flow(FlowUpdate::Finished { outcome: Outcome::Confirmed, known: vec![], refused: vec![] }));
+                dispatch.dispatch(Action::Flow(FlowUpdate::Finished { outcome: Outcome::Confirmed, known: vec![], refused: vec![] }));
             }
-            state.dispatch(Action::Verification(status.clone()));
+            dispatch.dispatch(Action::Verification(status.clone()));
         });
     }
     {
@@ -309,7 +313,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                         if let Ok(customer) = form.api.customer().await {
                             if let Some(v) = verification_of(&customer) {
                                 if !matches!(v, Verification::Pending { .. }) {
-                                    form.state.dispatch(Action::Verification(v));
+                                    form.dispatch.dispatch(Action::Verification(v));
                                     break;
                                 }
                             }
@@ -467,8 +471,7 @@ fn slots_disabled(stage: &Stage) -> bool {
 /// unanswered `id_file` request (`settle`; the form as it was restored has
 /// its files, for `onSubmitted`).
 async fn load_customer(form: Rc<Form>, settle: bool) {
-    let Form { api, state, props, texts, .. } = &*form;
-    let dispatch = state.dispatcher();
+    let Form { api, state, dispatch, props, texts, .. } = &*form;
     let policy = RetryPolicy::default();
     let mut attempt = 0;
     let customer = loop {
@@ -482,7 +485,7 @@ async fn load_customer(form: Rc<Form>, settle: bool) {
                 }
                 if settle {
                     let update = FlowUpdate::Finished { outcome: Outcome::Unconfirmed { failure }, known: vec![], refused: vec![] };
-                    end_with(&dispatch, props, texts, update, None);
+                    end_with(dispatch, props, texts, update, None);
                 } else {
                     let notice = Notice::error(failure.code(), Msg::FormLoadFailed.with("reason", failure.explain()));
                     props.on_error.emit(error_of(texts, &notice, None));
@@ -549,7 +552,7 @@ fn verification_of(customer: &crate::core::api::Customer) -> Option<Verification
 /// takes the outcome (`update` is a [`FlowUpdate::Finished`]), then shows
 /// its message and tells the host.
 fn end_with(
-    dispatch: &UseReducerDispatcher<FormState>,
+    dispatch: &Dispatch,
     props: &KycUploadProps,
     texts: &SharedTexts,
     update: FlowUpdate,
@@ -575,7 +578,7 @@ fn error_of(texts: &SharedTexts, notice: &Notice, slot: Option<Slot>) -> WidgetE
     WidgetError { code: notice.code.clone(), message: texts.borrow().render(&notice.text), slot }
 }
 
-async fn choose_file(slot: Slot, file: File, selection: SelectionId, options: Rc<Options>, dispatch: UseReducerDispatcher<FormState>) {
+async fn choose_file(slot: Slot, file: File, selection: SelectionId, options: Rc<Options>, dispatch: Dispatch) {
     let facts = file_facts(&file).await;
     let decodable = matches!(facts.kind, Some(FileKind::Jpeg | FileKind::Png | FileKind::Webp));
     let problem = check_file(slot, &facts, options.max_file_size, decodable).err();
@@ -604,7 +607,8 @@ async fn choose_file(slot: Slot, file: File, selection: SelectionId, options: Rc
 /// holds one `Rc<Form>` ([`handler`]): callbacks that each captured their
 /// own clones cost the bundle a capture, a clone and a drop apiece.
 struct Form {
-    state: UseReducerHandle<FormState>,
+    state: Rc<FormState>,
+    dispatch: Dispatch,
     props: KycUploadProps,
     api: Rc<Api>,
     /// The running submission (dropping it aborts what it started). It is
@@ -621,6 +625,23 @@ struct Form {
     camera: Shown<CameraState>,
     /// Why no camera can work in this browser, if none can.
     camera_blocker: Option<Failure>,
+}
+
+/// Changes the form's state: the reducer's next state, and a re-render
+/// when there is one (as the dispatcher of yew's `use_reducer`, which would
+/// ship its reducer, handle and hook code for this one state). Cloned into
+/// the work that outlives a render.
+#[derive(Clone)]
+struct Dispatch(Shown<Rc<FormState>>);
+
+impl Dispatch {
+    fn dispatch(&self, action: Action) {
+        let now = self.0.get();
+        let next = now.clone().reduce(action);
+        if !Rc::ptr_eq(&now, &next) {
+            self.0.set(next);
+        }
+    }
 }
 
 /// A callback that runs `act` on the form.
@@ -640,7 +661,7 @@ impl Form {
         if let Some(running) = stop_flow(&self.flow, &self.props.on_busy_change) {
             running.cancel();
             drop(running);
-            self.state.dispatch(Action::Interrupted);
+            self.dispatch.dispatch(Action::Interrupted);
         }
         true
     }
@@ -655,13 +676,13 @@ impl Form {
             *next += 1;
             *next
         };
-        spawn_local(choose_file(slot, file, selection, self.props.options.clone(), self.state.dispatcher()));
+        spawn_local(choose_file(slot, file, selection, self.props.options.clone(), self.dispatch.clone()));
     }
 
     fn remove(&self, slot: Slot) {
         if self.interrupt() {
             focus_later(&self.focus, input_selector(slot));
-            self.state.dispatch(Action::Remove(slot));
+            self.dispatch.dispatch(Action::Remove(slot));
         }
     }
 
@@ -718,7 +739,7 @@ impl Form {
     /// "Start again" after a rejection.
     fn restart(&self, _: MouseEvent) {
         focus_later(&self.focus, "[data-testid=doc-type]");
-        self.state.dispatch(Action::Restart { key_prefix: uuid() });
+        self.dispatch.dispatch(Action::Restart { key_prefix: uuid() });
     }
 
     /// The document type select changed.
@@ -735,12 +756,12 @@ impl Form {
         self.camera.set((None, None));
         let value = select.value();
         match DocumentType::parse(&value) {
-            Ok(doc) => self.state.dispatch(Action::SetDocument(Some(doc))),
-            Err(_) if value.is_empty() => self.state.dispatch(Action::SetDocument(None)),
+            Ok(doc) => self.dispatch.dispatch(Action::SetDocument(Some(doc))),
+            Err(_) if value.is_empty() => self.dispatch.dispatch(Action::SetDocument(None)),
             Err(_) => {
                 select.set_value("");
-                self.state.dispatch(Action::SetDocument(None));
-                self.state.dispatch(Action::Problems {
+                self.dispatch.dispatch(Action::SetDocument(None));
+                self.dispatch.dispatch(Action::Problems {
                     form: Some(Notice::error(Problem::DocumentTypeNotAccepted.code(), Problem::DocumentTypeNotAccepted.message(None))),
                     slots: vec![],
                 });
@@ -759,7 +780,7 @@ impl Form {
     /// Checks the form and starts the submission, or shows what is
     /// missing; a click while photos are being checked is kept.
     fn submit(&self) {
-        let Form { state, flow, api, props, queued, focus, texts, keeper, .. } = self;
+        let Form { state, dispatch, flow, api, props, queued, focus, texts, keeper, .. } = self;
         // The flow slot is the guard against double submission: it is set
         // synchronously, before any re-render could disable the button.
         if flow.borrow().is_some() || !matches!(state.stage, Stage::Editing | Stage::Unconfirmed) {
@@ -769,7 +790,7 @@ impl Form {
         let checking = Slot::ALL.iter().any(|s| slot_visible(document, *s) && state.slot(*s).phase == SlotPhase::Checking);
         if checking {
             *queued.borrow_mut() = true;
-            state.dispatch(Action::Problems {
+            dispatch.dispatch(Action::Problems {
                 form: Some(Notice::warning("checking", Msg::FormChecking)),
                 slots: vec![],
             });
@@ -798,7 +819,7 @@ impl Form {
                 (None, _) | (_, None) => focus_later(focus, "[data-testid=doc-type]"),
                 (_, Some(slot)) => focus_later(focus, input_selector(slot)),
             }
-            state.dispatch(Action::Problems { form: Some(Notice::error(&code, text)), slots: slot_notices });
+            dispatch.dispatch(Action::Problems { form: Some(Notice::error(&code, text)), slots: slot_notices });
             return;
         }
         let Some(document) = document else { return };
@@ -817,7 +838,7 @@ impl Form {
         // re-rendering (layout, paint) while its requests run. The flow in
         // `flow` is what guards against a second submission meanwhile, and
         // `busy` is set now.
-        let batch = Batch::new(state.dispatcher(), state, keeper.clone());
+        let batch = Batch::new(dispatch.clone(), state, keeper.clone());
         batch.hold(Action::Submitting);
         let update = flow_updates(batch, flow.clone(), props.clone(), document, focus.clone(), texts.clone());
         let session = (state.key_prefix.clone(), state.before.clone());
@@ -903,7 +924,7 @@ const FORM_BATCH_MS: u32 = 100;
 /// A submission's updates on their way to the form: "uploading", progress
 /// and "uploaded" held, the rest passed on at once.
 struct Batch {
-    dispatch: UseReducerDispatcher<FormState>,
+    dispatch: Dispatch,
     held: RefCell<Vec<Action>>,
     timer: RefCell<Option<Timeout>>,
     /// The form as the submission found it, with every update since
@@ -916,7 +937,7 @@ struct Batch {
 }
 
 impl Batch {
-    fn new(dispatch: UseReducerDispatcher<FormState>, form: &FormState, keeper: Rc<resume::Keeper>) -> Rc<Batch> {
+    fn new(dispatch: Dispatch, form: &FormState, keeper: Rc<resume::Keeper>) -> Rc<Batch> {
         let ahead = RefCell::new(Some(Rc::new(form.clone())));
         Rc::new(Batch { dispatch, held: RefCell::new(Vec::new()), timer: RefCell::new(None), ahead, keeper })
     }
