@@ -318,6 +318,14 @@ test('destroy(), a hidden page and the slot going away stop every track', async 
   assert.equal(await view(page), null, 'no preview opens without a click');
   await openCamera(page, 'id_file');
   await waitPhase(page, 'live');
+  // Another slot's camera while this one is live: the view moves to that
+  // slot's card with a stream of its own, and the first stream stops.
+  const opened = await streamsOpened(page);
+  await page.click('[data-testid=camera-id_file_back]');
+  await page.waitForSelector('[data-slot=id_file_back] [data-testid=camera-view][data-phase=live]', { timeout: 20000 });
+  assert.equal(await page.$('[data-slot=id_file] [data-testid=camera-view]'), null, 'one camera view, in the slot asked for');
+  assert.equal(await streamsOpened(page), opened + 1, 'a stream of its own');
+  assert.equal(await liveTracks(page), 1, "the first slot's stream stopped");
   await page.evaluate(() => window.kycWidget.destroy());
   await page.waitForFunction(() => window.__streams.flatMap((s) => s.getTracks()).every((t) => t.readyState === 'ended'), null, { timeout: 5000 });
   assert.equal(await page.$('.kyc-upload'), null, 'the widget is gone');

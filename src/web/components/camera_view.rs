@@ -7,6 +7,10 @@
 //! The stream lives only while the preview is live: it is stopped on
 //! capture, on cancel, when the view goes away (slot removed, `destroy()`)
 //! and when the page is hidden.
+//!
+//! At most one slot's camera is open, so the form keeps one camera
+//! ([`use_camera`]) and the open slot's card shows it ([`camera_view`]):
+//! a component of its own would cost the bundle its lifecycle code.
 
 use crate::core::camera::{facing, next_frame_delay, outline, video_prompt, AutoCapture, Failure, Hint, VIDEO_SECONDS};
 use crate::core::catalog::{Arg, Msg};
@@ -23,9 +27,9 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{File, HtmlElement};
 use yew::prelude::*;
 
-/// Props of [`CameraView`].
-#[derive(Properties, PartialEq, Clone)]
-pub struct CameraViewProps {
+/// What the open camera is for.
+#[derive(Clone)]
+pub struct CameraOpen {
     /// Which slot the photo is for.
     pub slot: Slot,
     /// The document type (the outline's shape).
@@ -33,8 +37,6 @@ pub struct CameraViewProps {
     /// Record a video instead of a photo (the liveness slot with
     /// `liveness: "video"`).
     pub video: bool,
-    /// The customer's language.
-    pub texts: Rc<Texts>,
     /// The confirmed photo or video.
     pub on_file: Callback<File>,
     /// The view closes: cancelled (`None`) or the camera failed.
@@ -89,7 +91,7 @@ impl Drop for Session {
 }
 
 /// Takes the photo (or records the video), stops the stream and shows it.
-async fn take(props: &CameraViewProps, session: &Live, frames: u32) {
+async fn take(props: &CameraOpen, session: &Live, frames: u32) {
     let Some(handle) = session.stream.borrow().as_ref().map(Stream::handle) else { return };
     let taken = if props.video {
         handle.record(props.slot, VIDEO_SECONDS * 1000).await
@@ -119,7 +121,7 @@ struct Live {
     phase: Shown<Phase>,
 }
 
-fn start(props: CameraViewProps, video: NodeRef, phase: Shown<Phase>) -> Session {
+fn start(props: CameraOpen, video: NodeRef, phase: Shown<Phase>) -> Session {
     let alive = Rc::new(Cell::new(true));
     let stream: Rc<RefCell<Option<Stream>>> = Rc::default();
     let shutter = Rc::new(Cell::new(false));
@@ -194,7 +196,7 @@ fn start(props: CameraViewProps, video: NodeRef, phase: Shown<Phase>) -> Session
 }
 
 /// Records the liveness video, showing each second's prompt.
-async fn record(props: &CameraViewProps, live: &Live) {
+async fn record(props: &CameraOpen, live: &Live) {
     live.phase.set(Phase::Recording { elapsed: 0 });
     let ticking = Rc::new(Cell::new(true));
     {
@@ -217,35 +219,60 @@ fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
 }
 
-/// The live camera of one slot.
-#[component]
-pub fn CameraView(props: &CameraViewProps) -> Html {
-    let shown_phase = use_shown(|| Phase::Starting);
-    let video = use_element_ref();
-    // A new session per attempt: retake starts the camera again.
+/// The form's camera: its phase, its session and its elements.
+#[derive(Clone)]
+pub struct Camera {
+    phase: Shown<Phase>,
+    /// A new session per attempt: retake starts the camera again.
+    attempt: Shown<u32>,
+    session: Rc<RefCell<Option<Session>>>,
+    video: NodeRef,
+    /// The action of each phase, which takes the focus.
+    focus: NodeRef,
+}
+
+/// The form's camera, open for `open` (or closed). A session starts when
+/// it opens for a slot, and again at each retake; it ends when the camera
+/// closes, moves to another slot or the form goes.
+#[hook]
+pub fn use_camera(open: Option<CameraOpen>) -> Camera {
+    let phase = use_shown(|| Phase::Starting);
     let attempt = use_shown(|| 0u32);
     let session: Rc<RefCell<Option<Session>>> = use_mut_ref(|| None);
+    let (video, focus) = (use_element_ref(), use_element_ref());
+    let key = open.as_ref().map(|o| o.slot);
+    // Another opening starts from the beginning, in this very render.
+    let shown_for = use_mut_ref(|| None);
+    if *shown_for.borrow() != key {
+        *shown_for.borrow_mut() = key;
+        phase.reset(Phase::Starting);
+    }
     {
-        let (props, video, phase, session) = (props.clone(), video.clone(), shown_phase.clone(), session.clone());
-        use_effect_with(attempt.get(), move |_| {
-            *session.borrow_mut() = Some(start(props, video, phase));
+        let (video, phase, session) = (video.clone(), phase.clone(), session.clone());
+        use_effect_with((key, attempt.get()), move |_| {
+            if let Some(open) = open {
+                *session.borrow_mut() = Some(start(open, video, phase));
+            }
             move || drop(session.borrow_mut().take())
         });
     }
-    let phase = shown_phase.get();
-    let focus_ref = use_element_ref();
     {
         // The action of each phase takes focus: the shutter, then "Use".
-        let focus_ref = focus_ref.clone();
-        use_effect_with(phase_name(&phase), move |_| {
-            if let Some(el) = focus_ref.cast::<HtmlElement>() {
+        let focus = focus.clone();
+        use_effect_with(phase_name(&phase.get()), move |_| {
+            if let Some(el) = focus.cast::<HtmlElement>() {
                 let _ = el.focus();
             }
         });
     }
-    let texts = &props.texts;
+    Camera { phase, attempt, session, video, focus }
+}
+
+/// The live camera inside the open slot's card.
+pub fn camera_view(camera: &Camera, props: &CameraOpen, texts: &Texts) -> Html {
+    let phase = camera.phase.get();
     let on_shutter = {
-        let session = session.clone();
+        let session = camera.session.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(s) = session.borrow().as_ref() {
                 s.shutter.set(true);
@@ -269,7 +296,7 @@ pub fn CameraView(props: &CameraViewProps) -> Html {
         })
     };
     let on_retake = {
-        let phase = shown_phase.clone();
+        let (attempt, phase) = (camera.attempt.clone(), camera.phase.clone());
         Callback::from(move |_: MouseEvent| {
             phase.set(Phase::Starting);
             attempt.set(attempt.get() + 1);
@@ -307,7 +334,7 @@ pub fn CameraView(props: &CameraViewProps) -> Html {
                         <img class="kyc-camera-media" src={url.clone()} alt={texts.get(Msg::CameraCheck)} />
                     }
                 } else {
-                    <video ~className={if oval { "kyc-camera-media kyc-mirror" } else { "kyc-camera-media" }} ref={video.clone()} muted=true playsinline=true autoplay=true aria-hidden="true" />
+                    <video ~className={if oval { "kyc-camera-media kyc-mirror" } else { "kyc-camera-media" }} ref={camera.video.clone()} muted=true playsinline=true autoplay=true aria-hidden="true" />
                     <div ~className={outline.class} aria-hidden="true"></div>
                 }
             </div>
@@ -319,7 +346,7 @@ pub fn CameraView(props: &CameraViewProps) -> Html {
             </p>
             <div class="kyc-camera-actions">
                 if let Some((file, _)) = taken {
-                    <button type="button" class="kyc-button" data-testid="use-photo" ref={focus_ref}
+                    <button type="button" class="kyc-button" data-testid="use-photo" ref={camera.focus.clone()}
                             onclick={let on_file = props.on_file.clone(); Callback::from(move |_: MouseEvent| on_file.emit(file.clone()))}>
                         { texts.get(if props.video { Msg::CameraUseVideo } else { Msg::CameraUse }) }
                     </button>
@@ -327,7 +354,7 @@ pub fn CameraView(props: &CameraViewProps) -> Html {
                         { texts.get(Msg::CameraRetake) }
                     </button>
                 } else {
-                    <button type="button" class="kyc-button" data-testid="shutter" ref={focus_ref}
+                    <button type="button" class="kyc-button" data-testid="shutter" ref={camera.focus.clone()}
                             disabled={!matches!(phase, Phase::Live { .. })} onclick={on_shutter}>
                         { texts.get(if props.video { Msg::VideoStart } else { Msg::CameraShutter }) }
                     </button>

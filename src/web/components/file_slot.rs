@@ -15,7 +15,6 @@ use crate::core::rules::{DocumentType, Slot};
 use crate::core::sniff::{accept_attribute, capture_attribute, FileKind};
 use crate::core::catalog::{Arg, Msg};
 use crate::core::validate::display_name;
-use crate::web::components::CameraView;
 use crate::web::js::ObjectUrl;
 use crate::web::state::{FormState, SlotPhase, SlotState};
 use crate::web::texts::Texts;
@@ -47,6 +46,8 @@ pub struct FileSlot<'a> {
     pub texts: &'a Rc<Texts>,
     /// The live camera, where this slot offers it.
     pub camera: Option<CameraSlot>,
+    /// The camera's view, while it is open for this slot.
+    pub live: Option<Html>,
     /// The preview's object URL ([`Previews::urls`]).
     pub preview: Option<AttrValue>,
 }
@@ -63,10 +64,6 @@ pub struct CameraSlot {
     pub failure: Option<Failure>,
     /// "Take a photo" was pressed.
     pub on_open: Callback<Slot>,
-    /// The preview closed: cancelled, or the camera failed.
-    pub on_close: Callback<(Slot, Option<Failure>)>,
-    /// The photo or video was confirmed.
-    pub on_file: Callback<(Slot, File)>,
 }
 
 /// The slots' preview URLs, each made from its slot's preview blob and
@@ -322,10 +319,8 @@ pub fn file_slot(props: FileSlot) -> Html {
                     aria-labelledby={ids.label}
                 />
             }
-            if let Some(camera) = props.camera.as_ref().filter(|c| c.open && enabled && !props.locked) {
-                <CameraView slot={slot} document={props.document} video={camera.video} texts={texts.clone()}
-                    on_file={camera.on_file.reform(move |file| (slot, file))}
-                    on_close={camera.on_close.reform(move |failure| (slot, failure))} />
+            if let Some(live) = props.live {
+                { live }
             }
             <input
                 type="file"

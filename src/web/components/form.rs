@@ -17,7 +17,9 @@ use crate::web::api::Api;
 use crate::core::camera::{shows_camera, subject, Capture, Failure, Liveness};
 use crate::web::camera;
 use crate::web::components::file_slot::{camera_selector, file_slot, first_file, input_selector, mark_drop_target, Previews};
-use crate::web::components::{status_panel, use_element_ref, use_shown, use_status_timer, CameraSlot, FileSlot, Shown, StatusPanel};
+use crate::web::components::{
+    camera_view, status_panel, use_camera, use_element_ref, use_shown, use_status_timer, CameraOpen, CameraSlot, FileSlot, Shown, StatusPanel,
+};
 use crate::web::flow::{FileEntry, Flow, FlowUpdate};
 use crate::web::js::{now_ms, sleep, uuid};
 use crate::web::prepare::{check_photo, file_facts};
@@ -346,10 +348,25 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
             video: form.records(slot),
             failure: camera_failure.filter(|(s, _)| *s == slot).map(|(_, f)| f),
             on_open: on_camera_open.clone(),
-            on_close: on_camera_close.clone(),
-            on_file: on_camera_file.clone(),
         })
     };
+    // The camera, open in one slot's card at most: not while the slots
+    // can't be changed.
+    let camera_open = open_camera
+        .filter(|slot| {
+            slot_visible(state.document, *slot)
+                && !slots_disabled(&state.stage)
+                && state.stage != Stage::Submitting
+                && shows_camera(props.options.capture, *slot, camera_blocker.is_none())
+        })
+        .map(|slot| CameraOpen {
+            slot,
+            document: state.document,
+            video: form.records(slot),
+            on_file: on_camera_file.reform(move |file| (slot, file)),
+            on_close: on_camera_close.reform(move |failure| (slot, failure)),
+        });
+    let camera = use_camera(camera_open.clone());
     // The form shows it takes the drop while a file is dragged over it.
     let on_drag_over = Callback::from(|e: DragEvent| {
         e.prevent_default();
@@ -416,6 +433,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                         on_remove: on_remove.clone(),
                         texts: &texts,
                         camera: camera_for(slot),
+                        live: camera_open.as_ref().filter(|open| open.slot == slot).map(|open| camera_view(&camera, open, &texts)),
                         preview,
                     })) }
                     </div>
