@@ -48,7 +48,7 @@ pub struct FileSlot<'a> {
     pub camera: Option<CameraSlot>,
     /// The camera's view, while it is open for this slot.
     pub live: Option<Html>,
-    /// The preview's object URL ([`Previews::urls`]).
+    /// The preview's object URL, which the form keeps.
     pub preview: Option<AttrValue>,
 }
 
