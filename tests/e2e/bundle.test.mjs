@@ -53,10 +53,10 @@ test('no html! element takes its class as an expression (yew Classes)', () => {
 });
 
 // Each yew component and each type of use_state / use_reducer state ships
-// its own copy of yew's generic code (a component 1.6 kB gzip, a state
-// type 0.3 to 0.6 kB); use_node_ref is a use_state. The widget is one
+// its own copy of yew's generic code (a component 0.6 kB gzip, a state
+// type 0.2 to 1.2 kB); use_node_ref is a use_state. The widget is one
 // component whose parts keep their state in Shown cells and
-// use_element_ref (src/web/components/mod.rs): 7 kB less.
+// use_element_ref (src/web/components/mod.rs): 3.9 kB less.
 test('one yew component, and no use_state, use_reducer or use_node_ref', () => {
   const src = path.join(ROOT, 'src');
   const components = [];
@@ -122,7 +122,8 @@ test('one yew component, and no use_state, use_reducer or use_node_ref', () => {
 // Classes (and indexmap with it) drops out again (-1.5 kB): 162.7 kB,
 // budget 163 500 B. One component (the slots, the camera and the status
 // panel are its functions and hooks) and no use_state / use_reducer /
-// use_node_ref (-4.3 kB with smaller changes): 157.4 kB, budget 158 500 B.
+// use_node_ref (-3.9 kB), the form's handlers sharing one context (-1.1 kB):
+// 157.4 kB, budget 158 500 B.
 // The aim is 125 000 B. For scale: a minimal Yew app (one counter
 // component) built exactly as the release wasm is (scripts/release-env.sh,
 // index.html's wasm-opt flags) is 37.9 kB gzip of wasm on its own.

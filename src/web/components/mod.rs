@@ -4,13 +4,16 @@
 //!
 //! Every component and every type of hook state costs the bundle its own
 //! copy of yew's generic code, whatever it holds: a component its
-//! lifecycle, scope, props comparison and props builder (1.6 kB gzip for the
-//! camera); a `use_state` or `use_reducer` its reducer, handle and hook code
-//! (0.3 to 0.6 kB for each type). So the state that re-renders lives in
-//! [`Shown`] cells (one `use_mut_ref` and `use_force_update`, shared by
-//! every type), a `NodeRef` in [`use_element_ref`], and a part that needs
-//! state of its own keeps it in the form, as the camera does (at most one
-//! slot's camera is open, so the form keeps one: [`use_camera`]).
+//! lifecycle, scope, props comparison and props builder (the file slot's
+//! 3.1 kB of wasm, 0.6 kB gzipped; the camera's 2.0 and 0.6 kB); a
+//! `use_state` or `use_reducer` its reducer, handle and hook code (four
+//! types of `use_state` 4.2 and 0.8 kB, the form's `use_reducer` 1.8 and
+//! 1.2 kB, `use_node_ref`, itself a `use_state`, 1.3 and 0.8 kB). So the
+//! state that re-renders lives in [`Shown`] cells (one `use_mut_ref` and
+//! `use_force_update`, shared by every type), a `NodeRef` in
+//! [`use_element_ref`], and a part that needs state of its own keeps it in
+//! the form, as the camera does (at most one slot's camera is open, so the
+//! form keeps one: [`use_camera`]).
 //!
 //! A class that changes is set as the element's `className` property
 //! (`~className={..}`), never as `class={..}`: yew turns a `class`
