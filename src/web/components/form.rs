@@ -190,16 +190,6 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     }
     let root = use_element_ref();
     let focus: FocusRequest = use_mut_ref(|| None);
-    {
-        let (root, focus) = (root.clone(), focus.clone());
-        use_effect(move || {
-            let wanted = focus.borrow_mut().take();
-            let target = wanted.and_then(|selector| root.cast::<HtmlElement>()?.query_selector(selector).ok().flatten());
-            if let Some(element) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
-                let _ = element.focus();
-            }
-        });
-    }
     use_status_timer(&state.verification);
     // After a language switch the live region shows only what is announced
     // from then on: screen readers must not read it all again, translated.
@@ -239,15 +229,26 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         camera: camera_state,
         camera_blocker,
     });
-    // Keep what a reload needs in sessionStorage (ids only, never bytes or
-    // tokens), after each render; a submission sending id_file writes it
-    // sooner (see `Batch`).
+    // After each render: the focus goes where it was asked to; what a
+    // reload needs is kept in sessionStorage (ids only, never bytes or
+    // tokens; a submission sending id_file writes it sooner, see `Batch`);
+    // and a submit click kept while photos were being checked starts the
+    // submission once no photo is.
     {
-        let (keeper, refused) = (keeper.clone(), state.stage == Stage::Refused);
-        let record = state.resume_record();
+        let (root, focus, keeper, form) = (root.clone(), focus.clone(), keeper.clone(), form.clone());
+        let record = (state.stage != Stage::Refused).then(|| state.resume_record());
+        let checking = Slot::ALL.iter().any(|s| state.slot(*s).phase == SlotPhase::Checking);
         use_effect(move || {
-            if !refused {
+            let wanted = focus.borrow_mut().take();
+            let target = wanted.and_then(|selector| root.cast::<HtmlElement>()?.query_selector(selector).ok().flatten());
+            if let Some(element) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+                let _ = element.focus();
+            }
+            if let Some(record) = record {
                 keeper.keep(record);
+            }
+            if !checking && form.queued.replace(false) {
+                form.submit();
             }
         });
     }
@@ -327,15 +328,6 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         });
     }
 
-    {
-        let form = form.clone();
-        let checking = Slot::ALL.iter().any(|s| state.slot(*s).phase == SlotPhase::Checking);
-        use_effect_with(checking, move |checking| {
-            if !*checking && form.queued.replace(false) {
-                form.submit();
-            }
-        });
-    }
     let on_choose = handler(&form, Form::choose);
     let on_remove = handler(&form, Form::remove);
     let (on_camera_open, on_camera_close, on_camera_file) =
