@@ -220,7 +220,6 @@ fn document() -> Option<web_sys::Document> {
 }
 
 /// The form's camera: its phase, its session and its elements.
-#[derive(Clone)]
 pub struct Camera {
     phase: Shown<Phase>,
     /// A new session per attempt: retake starts the camera again.

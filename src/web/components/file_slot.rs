@@ -7,8 +7,9 @@
 //!
 //! A slot is a function of the form's state rather than a component of its
 //! own (as the status panel): a component costs the bundle its own
-//! lifecycle, props comparison and builder code (0.9 kB gzip). Its one piece
-//! of state, the preview's object URL, is kept by the form in [`Previews`].
+//! lifecycle, props comparison and builder code (3.1 kB of wasm, 0.6 kB
+//! gzipped). Its one piece of state, the preview's object URL, is kept by
+//! the form in [`Previews`].
 
 use crate::core::camera::Failure;
 use crate::core::rules::{DocumentType, Slot};
