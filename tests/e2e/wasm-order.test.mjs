@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { encodeName, leb } from '../../scripts/wasm-imports.mjs';
 import { functionNames, functionsOf, orderFunctions, similarityOrder, withFunctionNames } from '../../scripts/wasm-order.mjs';
@@ -84,4 +85,20 @@ test("the widget's wasm, reordered, is the same module, and its names follow the
   const bare = orderFunctions(wasm);
   assert.equal(WebAssembly.Module.customSections(new WebAssembly.Module(bare), 'name').length, 0);
   assert.deepEqual(shape(bare), shape(wasm));
+});
+
+test("the build keeps, of the windows' orders, the one that gzips smallest, and names do not change the choice", () => {
+  const wasm = asBuilt(fs.readFileSync(path.join(dist, 'kyc-upload_bg.wasm')));
+  const windows = [128, 256, 384];
+  const gzip = (bytes) => zlib.gzipSync(bytes, { level: 9 }).length;
+  const each = windows.map((window) => orderFunctions(wasm, { windows: [window] }));
+  const sizes = each.map(gzip);
+  assert.ok(new Set(sizes).size > 1, `the windows give different sizes: ${sizes}`);
+  const chosen = orderFunctions(wasm, { windows });
+  assert.equal(gzip(chosen), Math.min(...sizes), `chosen ${gzip(chosen)} B of ${sizes}`);
+  assert.deepEqual(chosen, each[sizes.indexOf(Math.min(...sizes))]);
+  // With names, the same order: the functions' sizes follow each other alike.
+  const { imported, bodies } = functionsOf(wasm);
+  const named = orderFunctions(withFunctionNames(wasm, new Map(bodies.map((_, i) => [imported + i, `fn${i}`]))), { keepNames: true, windows });
+  assert.deepEqual(functionsOf(named).bodies.map((b) => b.length), functionsOf(chosen).bodies.map((b) => b.length));
 });
