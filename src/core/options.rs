@@ -252,28 +252,8 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
     let capture = [Capture::Auto, Capture::Camera, Capture::Files][choice(get("capture"), "capture", &["auto", "camera", "files"])?];
     let liveness = [Liveness::Photo, Liveness::Video][choice(get("liveness"), "liveness", &["photo", "video"])?];
     let poll_status = optional_bool(get("pollStatus"), "pollStatus")?;
-    let poll_interval_ms = match get("pollIntervalMs") {
-        None => DEFAULT_POLL_INTERVAL_MS,
-        Some(RawValue::Number(n)) if n.is_finite() && *n >= MIN_POLL_INTERVAL_MS as f64 => *n as u64,
-        Some(RawValue::Number(n)) => {
-            return Err(OptionError::new(
-                "pollIntervalMs",
-                format!("`pollIntervalMs` must be at least {MIN_POLL_INTERVAL_MS} ms, not {}.", number_text(*n)),
-            ))
-        }
-        Some(other) => return Err(wrong_type("pollIntervalMs", "a number of milliseconds", other)),
-    };
-    let stall_timeout_ms = match get("stallTimeoutMs") {
-        None => DEFAULT_STALL_TIMEOUT_MS,
-        Some(RawValue::Number(n)) if n.is_finite() && *n >= MIN_STALL_TIMEOUT_MS as f64 => *n as u64,
-        Some(RawValue::Number(n)) => {
-            return Err(OptionError::new(
-                "stallTimeoutMs",
-                format!("`stallTimeoutMs` must be at least {MIN_STALL_TIMEOUT_MS} ms, not {}.", number_text(*n)),
-            ))
-        }
-        Some(other) => return Err(wrong_type("stallTimeoutMs", "a number of milliseconds", other)),
-    };
+    let poll_interval_ms = milliseconds(get("pollIntervalMs"), "pollIntervalMs", DEFAULT_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS)?;
+    let stall_timeout_ms = milliseconds(get("stallTimeoutMs"), "stallTimeoutMs", DEFAULT_STALL_TIMEOUT_MS, MIN_STALL_TIMEOUT_MS)?;
     let locales_url = optional_link(get("localesUrl"), "localesUrl")?;
     let kyb_url = optional_link(get("kybUrl"), "kybUrl")?;
     let support_url = optional_link(get("supportUrl"), "supportUrl")?;
@@ -295,6 +275,18 @@ pub fn parse_options(entries: &[(String, RawValue)]) -> Result<Options, OptionEr
         kyb_url,
         support_url,
     })
+}
+
+/// A duration option in milliseconds: `default` when absent, at least `min`.
+fn milliseconds(value: Option<&RawValue>, option: &str, default: u64, min: u64) -> Result<u64, OptionError> {
+    match value {
+        None => Ok(default),
+        Some(RawValue::Number(n)) if n.is_finite() && *n >= min as f64 => Ok(*n as u64),
+        Some(RawValue::Number(n)) => {
+            Err(OptionError::new(option, format!("`{option}` must be at least {min} ms, not {}.", number_text(*n))))
+        }
+        Some(other) => Err(wrong_type(option, "a number of milliseconds", other)),
+    }
 }
 
 /// A string option with a fixed set of values: the index of the value in
