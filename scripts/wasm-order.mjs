@@ -21,6 +21,14 @@
 // Brotli gains nothing from the choice on average: its window is the whole
 // file.
 //
+// Then a local search refines the chosen order against gzip itself
+// (refineOrder): a run of one to four functions is moved next to one of the
+// functions most alike to its first, and the move is kept only when the
+// code, deflated at level 9 as a whole, gets smaller. MOVES tries, from a
+// fixed seed, so a build is reproducible: on one build -831 B gzip after
+// 3,000 tries, -1,093 B after 10,000 (from 146,569 B), a minute of build
+// time for 6,000.
+//
 // Measured side by side on one build (gzip -9 of the shipped wasm): wasm-opt's
 // order by name 157,654 B, this order 154,301 B (-3.4 kB; brotli -1.8 kB).
 // Against this order: by size alone +2.0 kB, by the bodies' first bytes
@@ -47,6 +55,12 @@ export const WINDOW = 256;
 
 /** The windows the build tries, keeping the order that gzips smallest. */
 export const WINDOWS = [144, 160, 168, 176, 192, 208, 232, 256, 264, 336, 384];
+
+/** Moves the local search tries on the chosen order. */
+export const MOVES = 6000;
+
+/** How many functions most alike to it a function may be moved next to. */
+const NEIGHBOURS = 6;
 
 /** The bodies of the code section, and how many functions are imported. */
 export function functionsOf(wasm) {
@@ -162,20 +176,75 @@ export function functionNames(wasm) {
 /**
  * `wasm` (a Buffer) with its functions in similarity order, written by the
  * repository's wasm-opt: of the orders made with each of `windows`, the one
- * whose result gzips smallest (the first, on a tie). Without `keepNames`
- * the result has no name section; with it, each function keeps the name it
- * had, and the order is the one the same module without names gets.
+ * whose result gzips smallest (the first, on a tie), refined by `moves`
+ * tries of the local search when that makes the result smaller still.
+ * Without `keepNames` the result has no name section; with it, each
+ * function keeps the name it had, and the order is the one the same module
+ * without names gets.
  */
-export function orderFunctions(wasm, { keepNames = false, windows = WINDOWS } = {}) {
+export function orderFunctions(wasm, { keepNames = false, windows = WINDOWS, moves = MOVES } = {}) {
   const { imported, bodies } = functionsOf(wasm);
+  const gzip = (bytes) => zlib.gzipSync(bytes, { level: 9 }).length;
   let best = null;
   for (const window of windows) {
     const order = similarityOrder(bodies, window);
     const ordered = reordered(wasm, imported, order, false);
-    const size = zlib.gzipSync(ordered, { level: 9 }).length;
+    const size = gzip(ordered);
     if (!best || size < best.size) best = { order, ordered, size };
   }
+  if (moves > 0) {
+    // On the chosen order's own bodies, whose calls are renumbered already.
+    const refined = refineOrder(functionsOf(best.ordered).bodies, moves).map((place) => best.order[place]);
+    const ordered = reordered(wasm, imported, refined, false);
+    const size = gzip(ordered);
+    if (size < best.size) best = { order: refined, ordered, size };
+  }
   return keepNames ? reordered(wasm, imported, best.order, true) : best.ordered;
+}
+
+/**
+ * `bodies` reordered by a local search for the smallest deflated size
+ * (level 9) of the bodies laid end to end: returns a permutation of their
+ * indices. Each of `moves` tries takes a run of one to four functions and
+ * puts it just before or after one of the NEIGHBOURS functions most alike
+ * to its first (4-byte sequences, among the 400 nearest in size), and keeps
+ * the move only if the whole gets smaller. The tries are drawn from a fixed
+ * seed: the same bodies always give the same order.
+ */
+export function refineOrder(bodies, moves) {
+  const n = bodies.length;
+  const sets = bodies.map(sequences);
+  const bySize = bodies.map((_, i) => i).sort((a, b) => bodies[a].length - bodies[b].length || a - b);
+  const neighbours = new Array(n);
+  bySize.forEach((f, rank) => {
+    const near = bySize.slice(Math.max(0, rank - 200), rank + 200).filter((g) => g !== f);
+    neighbours[f] = near.map((g) => [jaccard(sets[f], sets[g]), g]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, NEIGHBOURS).map(([, g]) => g);
+  });
+  const size = (order) => zlib.deflateRawSync(Buffer.concat(order.map((i) => bodies[i])), { level: 9 }).length;
+  let seed = 12345;
+  const random = (m) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % m;
+  };
+  let order = bodies.map((_, i) => i);
+  let smallest = size(order);
+  for (let tried = 0; tried < moves; tried++) {
+    const at = order.indexOf(random(n));
+    const run = order.slice(at, at + 1 + random(4));
+    const rest = order.slice(0, at).concat(order.slice(at + run.length));
+    const near = neighbours[run[0]];
+    // A neighbour inside the run itself stays where it is.
+    const beside = near.length ? rest.indexOf(near[random(near.length)]) : -1;
+    if (beside < 0) continue;
+    const next = beside + random(2);
+    const candidate = rest.slice(0, next).concat(run, rest.slice(next));
+    const candidateSize = size(candidate);
+    if (candidateSize < smallest) {
+      order = candidate;
+      smallest = candidateSize;
+    }
+  }
+  return order;
 }
 
 /** `wasm` with its functions in `order` (indices into its bodies). */

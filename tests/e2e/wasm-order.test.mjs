@@ -3,12 +3,13 @@
 // (valid, same imports, exports and functions), with or without names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { encodeName, leb } from '../../scripts/wasm-imports.mjs';
-import { functionNames, functionsOf, orderFunctions, similarityOrder, withFunctionNames } from '../../scripts/wasm-order.mjs';
+import { functionNames, functionsOf, orderFunctions, refineOrder, similarityOrder, withFunctionNames } from '../../scripts/wasm-order.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = process.env.E2E_DIST ?? path.join(here, '..', '..', 'dist');
@@ -67,7 +68,9 @@ test("the widget's wasm, reordered, is the same module, and its names follow the
   // Each function named after its place and its size, then reordered.
   const names = new Map(bodies.map((body, i) => [imported + i, `fn${i}:${body.length}`]));
   const named = withFunctionNames(wasm, names);
-  const ordered = orderFunctions(named, { keepNames: true });
+  // One window and a few moves: what is checked here does not depend on them.
+  const quick = { windows: [256], moves: 100 };
+  const ordered = orderFunctions(named, { keepNames: true, ...quick });
   assert.ok(WebAssembly.validate(ordered), 'the reordered wasm is valid');
   assert.deepEqual(shape(ordered), shape(wasm));
   const after = functionsOf(ordered);
@@ -82,7 +85,7 @@ test("the widget's wasm, reordered, is the same module, and its names follow the
   });
   assert.notDeepEqual(after.bodies.map((b) => b.length), bodies.map((b) => b.length), 'the order changed');
   // Without names kept, the result has no name section.
-  const bare = orderFunctions(wasm);
+  const bare = orderFunctions(wasm, quick);
   assert.equal(WebAssembly.Module.customSections(new WebAssembly.Module(bare), 'name').length, 0);
   assert.deepEqual(shape(bare), shape(wasm));
 });
@@ -91,14 +94,42 @@ test("the build keeps, of the windows' orders, the one that gzips smallest, and 
   const wasm = asBuilt(fs.readFileSync(path.join(dist, 'kyc-upload_bg.wasm')));
   const windows = [128, 256, 384];
   const gzip = (bytes) => zlib.gzipSync(bytes, { level: 9 }).length;
-  const each = windows.map((window) => orderFunctions(wasm, { windows: [window] }));
+  const each = windows.map((window) => orderFunctions(wasm, { windows: [window], moves: 0 }));
   const sizes = each.map(gzip);
   assert.ok(new Set(sizes).size > 1, `the windows give different sizes: ${sizes}`);
-  const chosen = orderFunctions(wasm, { windows });
+  const chosen = orderFunctions(wasm, { windows, moves: 0 });
   assert.equal(gzip(chosen), Math.min(...sizes), `chosen ${gzip(chosen)} B of ${sizes}`);
   assert.deepEqual(chosen, each[sizes.indexOf(Math.min(...sizes))]);
-  // With names, the same order: the functions' sizes follow each other alike.
+  // Refined by the local search: smaller still, and with names kept the
+  // same order (the functions' sizes follow each other alike).
+  const refined = orderFunctions(wasm, { windows, moves: 300 });
+  assert.ok(gzip(refined) < gzip(chosen), `refined ${gzip(refined)} B, chosen ${gzip(chosen)} B`);
   const { imported, bodies } = functionsOf(wasm);
-  const named = orderFunctions(withFunctionNames(wasm, new Map(bodies.map((_, i) => [imported + i, `fn${i}`]))), { keepNames: true, windows });
-  assert.deepEqual(functionsOf(named).bodies.map((b) => b.length), functionsOf(chosen).bodies.map((b) => b.length));
+  const named = orderFunctions(withFunctionNames(wasm, new Map(bodies.map((_, i) => [imported + i, `fn${i}`]))), { keepNames: true, windows, moves: 300 });
+  assert.deepEqual(functionsOf(named).bodies.map((b) => b.length), functionsOf(refined).bodies.map((b) => b.length));
+});
+
+test('the local search puts alike bodies that deflate cannot reach together, and keeps only moves that pay', () => {
+  // Three pairs of 12 kB bodies (incompressible noise), each pair's second an edited copy of its
+  // first, in the order a b c a' b' c': a and a' are 36 kB apart, beyond
+  // deflate's 32 kB window, so nothing of a' is found in a.
+  const noise = (seed) => Buffer.concat(Array.from({ length: 375 }, (_, i) => crypto.createHash('sha256').update(`${seed}:${i}`).digest()));
+  const firsts = [11, 12, 13].map(noise);
+  const bodies = [...firsts, ...firsts.map(edited)];
+  const deflated = (order) => zlib.deflateRawSync(Buffer.concat(order.map((i) => bodies[i])), { level: 9 }).length;
+  const order = refineOrder(bodies, 200);
+  assert.deepEqual([...order].sort(), [0, 1, 2, 3, 4, 5], 'a permutation');
+  const before = deflated([0, 1, 2, 3, 4, 5]);
+  const paired = deflated([0, 3, 1, 4, 2, 5]);
+  const after = deflated(order);
+  assert.ok(paired < before * 0.85, `the test's bodies gain from pairing: ${before} B -> ${paired} B`);
+  assert.ok(after <= paired * 1.01, `deflated ${before} B -> ${after} B with ${order} (paired: ${paired} B)`);
+  // Each copy within deflate's reach of its first: at most one 12 kB body between.
+  for (const [first, copy] of [[0, 3], [1, 4], [2, 5]]) {
+    assert.ok(Math.abs(order.indexOf(first) - order.indexOf(copy)) <= 2, `${first} near its copy ${copy}: ${order}`);
+  }
+  // Nothing to gain: the order stays.
+  assert.deepEqual(refineOrder(firsts, 50), [0, 1, 2]);
+  // The same bodies, the same order.
+  assert.deepEqual(refineOrder(bodies, 200), order);
 });
