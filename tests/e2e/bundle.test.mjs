@@ -125,10 +125,13 @@ test('one yew component, and no use_state, use_reducer or use_node_ref', () => {
 // use_node_ref (-3.9 kB), the form's handlers sharing one context (-1.1 kB),
 // the work after each render in one effect (-0.4 kB): 157.0 kB, budget
 // 158 500 B.
+// Then: the build keeps the best of eleven windows' orders (-0.4 kB) and
+// refines it by a local search against deflate (-1.1 kB): 155.5 kB,
+// budget 156 500 B.
 // The aim is 125 000 B. For scale: a minimal Yew app (one counter
 // component) built exactly as the release wasm is (scripts/release-env.sh,
 // index.html's wasm-opt flags) is 37.9 kB gzip of wasm on its own.
-const WIDGET_BUDGET_GZIP = 158_500;
+const WIDGET_BUDGET_GZIP = 156_500;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');
