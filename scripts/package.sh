@@ -6,8 +6,9 @@
 # 1. `scripts/build.sh --dist DIR` (trunk build --release) (default DIR: dist), unless
 #    --skip-build is given and DIR already holds a build;
 # 2. lays the package out in OUT (default target/npm/package): the ES module
-#    (kyc-upload.js), its wasm, its snippets (the live camera, the <kyc-upload> element code,
-#    the locale loader), the locale files (locales/<tag>.json), the
+#    (kyc-upload.js, which carries the live camera and the <kyc-upload> element
+#    code in a release build), its wasm, its snippets (the locale loader), the
+#    locale files (locales/<tag>.json), the
 #    stylesheet, the side-effect entry `element.js`, the TypeScript
 #    declarations (www/types/), a README for package users (www/package/) and a
 #    package.json whose version is the one in Cargo.toml;

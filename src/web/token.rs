@@ -107,13 +107,16 @@ fn config_error(message: String) -> Failure {
     Failure::Permanent { code: "invalid_token_value".into(), message }
 }
 
-fn transient(_why: String) -> Failure {
+/// `getToken` failed in a way worth retrying (a rejected or unsettled
+/// Promise, a Rust host's error): the failure says only `token_error`,
+/// never what the host's backend answered.
+fn transient() -> Failure {
     Failure::Transient { retry_after_ms: None, reason: "token_error".into() }
 }
 
 async fn fetch(source: &TokenSource) -> Result<CachedToken, Failure> {
     let value = match source {
-        TokenSource::Rust(f) => f().await.map_err(transient)?,
+        TokenSource::Rust(f) => f().await.map_err(|_| transient())?,
         TokenSource::Js(f) => {
             // A synchronous throw is a programming error in the host page:
             // report it as configuration. A rejected Promise may be a flaky
@@ -126,8 +129,8 @@ async fn fetch(source: &TokenSource) -> Result<CachedToken, Failure> {
                 let settled = JsFuture::from(promise);
                 let timeout = Box::pin(sleep(TOKEN_TIMEOUT_MS));
                 match futures::future::select(settled, timeout).await {
-                    Either::Left((r, _)) => r.map_err(|e| transient(error_text(&e)))?,
-                    Either::Right(_) => return Err(transient("getToken did not settle".into())),
+                    Either::Left((r, _)) => r.map_err(|_| transient())?,
+                    Either::Right(_) => return Err(transient()),
                 }
             } else {
                 returned
