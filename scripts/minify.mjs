@@ -6,10 +6,9 @@
 // glue get short names in both files, and its producers and target_features
 // sections go (scripts/wasm-imports.mjs); a mismatch fails the build. Before
 // that, the wasm's functions are put in an order that gzip compresses
-// better (scripts/wasm-order.mjs). Then the camera and element snippets are
-// bundled into the module (the locale loader stays a file). Last, terser
-// (also a devDependency) goes over the JS once more. Debug builds are left
-// readable.
+// better (scripts/wasm-order.mjs). Then the snippets are bundled into the
+// module. Last, terser (also a devDependency) goes over the JS once more.
+// Debug builds are left readable.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -76,16 +75,19 @@ fs.writeFileSync(wasmFile, out.wasm);
 fs.writeFileSync(jsFile, out.js);
 console.log(`minify: ${out.count} import and ${out.exports} export names shortened; wasm ${wasm.length} B -> ${out.wasm.length} B, JS module ${js.length} B -> ${out.js.length} B`);
 
-// Then the snippets the module imports go into the module itself (esbuild,
-// bundling): the live camera and the <kyc-upload> element code are one
-// request and one gzip stream with the glue instead of three (-0.5 kB
-// gzip). The locale loader stays a file of its own: it finds the locale
-// files from its own place (import.meta.url), the pattern by which Vite and
-// webpack copy them into a host's bundle. Debug builds keep every snippet
-// apart.
-const LOCALE_LOADER = /[\\/]snippets[\\/][^\\/]+[\\/]www[\\/]locales\.js$/;
+// Then the snippets the module imports (the live camera, the <kyc-upload>
+// element, the locale loader) go into the module itself (esbuild,
+// bundling): one file instead of four, so no round trip to discover them
+// after the module arrives, and one gzip stream (-0.7 kB gzip). The locale
+// loader finds the locale files from where it is (import.meta.url), by the
+// `new URL` pattern with which Vite and webpack copy them into a host's
+// bundle: beside the module once it is inside it, three folders up as a
+// snippet of its own (debug builds keep every snippet apart).
+const SNIPPET_LOCALES = '`../../../locales/';
+const MODULE_LOCALES = '`./locales/';
 try {
-  const bundled = esbuild.buildSync({
+  const snippets = widgetFiles().filter((f) => f.startsWith(path.join(staging, 'snippets')));
+  const bundled = await esbuild.build({
     entryPoints: [jsFile],
     bundle: true,
     format: 'esm',
@@ -93,18 +95,28 @@ try {
     target: 'es2020',
     write: false,
     metafile: true,
-    external: ['*/locales.js'],
+    plugins: [{
+      name: 'locale-files-beside-the-module',
+      setup(build) {
+        build.onLoad({ filter: /[\\/]www[\\/]locales\.js$/ }, ({ path: file }) => {
+          const source = fs.readFileSync(file, 'utf8');
+          const uses = source.split(SNIPPET_LOCALES).length - 1;
+          if (uses !== 1) throw new Error(`${file} names ${SNIPPET_LOCALES} ${uses} times, not once`);
+          return { contents: source.replace(SNIPPET_LOCALES, MODULE_LOCALES), loader: 'js' };
+        });
+      },
+    }],
   });
-  const inlined = Object.keys(bundled.metafile.inputs).map((f) => path.resolve(f)).filter((f) => f !== path.resolve(jsFile));
-  const snippets = widgetFiles().filter((f) => f.startsWith(path.join(staging, 'snippets')));
-  const expected = snippets.filter((f) => !LOCALE_LOADER.test(f));
-  if (expected.length === 0 || inlined.sort().join() !== expected.map((f) => path.resolve(f)).sort().join()) {
-    throw new Error(`the module bundled ${inlined.join(', ') || 'nothing'}, not the snippets ${expected.join(', ')}`);
+  const inlined = Object.keys(bundled.metafile.inputs).map((f) => path.resolve(f)).filter((f) => f !== path.resolve(jsFile)).sort();
+  if (snippets.length === 0 || inlined.join() !== snippets.map((f) => path.resolve(f)).sort().join()) {
+    throw new Error(`the module bundled ${inlined.join(', ') || 'nothing'}, not the snippets ${snippets.join(', ')}`);
   }
-  const code = Buffer.from(bundled.outputFiles[0].contents);
+  const code = Buffer.from(bundled.outputFiles[0].contents).toString();
   if (!code.includes('new URL("kyc-upload_bg.wasm",import.meta.url)')) throw new Error('the bundled module lost its new URL("kyc-upload_bg.wasm", import.meta.url)');
+  if (!code.includes(`new URL(${MODULE_LOCALES}`)) throw new Error(`the bundled module has no new URL(${MODULE_LOCALES}...)`);
+  if (/\bimport\s*[{"'*\w]/.test(code.replace(/import\.meta|import\(/g, ''))) throw new Error('the bundled module still imports a file');
   fs.writeFileSync(jsFile, code);
-  for (const f of inlined) fs.rmSync(f);
+  fs.rmSync(path.join(staging, 'snippets'), { recursive: true });
   console.log(`minify: ${inlined.length} snippets bundled into the module (${inlined.map((f) => path.basename(f)).join(', ')})`);
 } catch (e) {
   console.error(`minify: cannot bundle the snippets into the module: ${e.message}`);

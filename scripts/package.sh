@@ -6,8 +6,8 @@
 # 1. `scripts/build.sh --dist DIR` (trunk build --release) (default DIR: dist), unless
 #    --skip-build is given and DIR already holds a build;
 # 2. lays the package out in OUT (default target/npm/package): the ES module
-#    (kyc-upload.js, which carries the live camera and the <kyc-upload> element
-#    code in a release build), its wasm, its snippets (the locale loader), the
+#    (kyc-upload.js, which carries its snippets in a release build: the live
+#    camera, the <kyc-upload> element code, the locale loader), its wasm, the
 #    locale files (locales/<tag>.json), the
 #    stylesheet, the side-effect entry `element.js`, the TypeScript
 #    declarations (www/types/), a README for package users (www/package/) and a
@@ -56,14 +56,13 @@ LICENSE="$(sed -n 's/^license *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n1)"
 grep -q 'new URL("kyc-upload_bg.wasm",import.meta.url)' "$DIST/kyc-upload.js" \
   || grep -q "new URL('kyc-upload_bg.wasm', import.meta.url)" "$DIST/kyc-upload.js" \
   || die "$DIST/kyc-upload.js does not load its wasm with new URL('kyc-upload_bg.wasm', import.meta.url)"
-[ -d "$DIST/snippets" ] || die "$DIST/snippets is missing"
+[ -d "$DIST/snippets" ] && die "$DIST/snippets is there: not a release build (the release module carries its snippets)"
 [ -d "$DIST/locales" ] || die "$DIST/locales is missing"
 [ -f "$DIST/www/kyc-upload.css" ] || die "$DIST/www/kyc-upload.css is missing"
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
 cp "$DIST/kyc-upload.js" "$DIST/kyc-upload_bg.wasm" "$OUT/"
-cp -R "$DIST/snippets" "$OUT/snippets"
 cp -R "$DIST/locales" "$OUT/locales"
 cp "$DIST/www/kyc-upload.css" "$OUT/kyc-upload.css"
 cp www/package/element.js "$OUT/element.js"
@@ -103,7 +102,6 @@ cat > "$OUT/package.json" <<JSON
     "element.js",
     "element.d.ts",
     "kyc-upload.css",
-    "snippets/",
     "locales/"
   ],
   "sideEffects": [

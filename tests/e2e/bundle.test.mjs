@@ -126,12 +126,13 @@ test('one yew component, and no use_state, use_reducer or use_node_ref', () => {
 // the work after each render in one effect (-0.4 kB): 157.0 kB, budget
 // 158 500 B.
 // Then: the build keeps the best of eleven windows' orders (-0.4 kB) and
-// refines it by a local search against deflate (-1.1 kB): 155.5 kB,
-// budget 156 500 B.
+// refines it by a local search against deflate (-1.1 kB): 155.5 kB. The
+// snippets bundled into the module (-0.8 kB of JS): 155.0 kB, budget
+// 156 000 B.
 // The aim is 125 000 B. For scale: a minimal Yew app (one counter
 // component) built exactly as the release wasm is (scripts/release-env.sh,
 // index.html's wasm-opt flags) is 37.9 kB gzip of wasm on its own.
-const WIDGET_BUDGET_GZIP = 156_500;
+const WIDGET_BUDGET_GZIP = 156_000;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');
