@@ -56,20 +56,26 @@ test('no html! element takes its class as an expression (yew Classes)', () => {
 // its own copy of yew's generic code (a component 0.6 kB gzip, a state
 // type 0.2 to 1.2 kB); use_node_ref is a use_state. The widget is one
 // component whose parts keep their state in Shown cells and
-// use_element_ref (src/web/components/mod.rs): 3.9 kB less.
-test('one yew component, and no use_state, use_reducer or use_node_ref', () => {
+// use_element_ref (src/web/components/mod.rs): 3.9 kB less. Likewise each
+// use_effect / use_effect_with of its own types: the effects go through
+// use_effect_on, the one use_effect_with of the widget.
+test('one yew component, no use_state, use_reducer or use_node_ref, and one use_effect_with', () => {
   const src = path.join(ROOT, 'src');
   const components = [];
   const hooks = [];
+  const effects = [];
   for (const f of walk(src).filter((f) => f.endsWith('.rs'))) {
     fs.readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
       const at = `${path.relative(ROOT, f)}:${i + 1}: ${line.trim()}`;
       if (/^\s*#\[(function_)?component\]|impl\s+Component\s+for/.test(line)) components.push(at);
       if (/\buse_(state|state_eq|reducer|reducer_eq|node_ref)\s*\(/.test(line)) hooks.push(at);
+      if (/\buse_effect(_with)?\s*\(/.test(line.replace(/^\s*\/\/.*/, ''))) effects.push(at);
     });
   }
   assert.equal(components.length, 1, `one component (KycUpload); found:\n${components.join('\n')}`);
   assert.deepEqual(hooks, [], 'keep state in use_shown / Dispatch and refs in use_element_ref');
+  assert.equal(effects.length, 1, `one use_effect_with (in use_effect_on); found:\n${effects.join('\n')}`);
+  assert.match(effects[0], /^src\/web\/components\/mod\.rs:\d+: use_effect_with\(deps, /);
 });
 
 // What every customer downloads: the wasm, its JS glue and snippets, and the

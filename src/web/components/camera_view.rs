@@ -18,7 +18,7 @@ use crate::core::rules::{DocumentType, Slot};
 use crate::web::camera::Stream;
 use crate::web::js::{sleep, ObjectUrl};
 use crate::web::texts::Texts;
-use crate::web::components::{use_element_ref, use_shown, Shown};
+use crate::web::components::{use_effect_on, use_element_ref, use_shown, Shown};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -248,7 +248,7 @@ pub fn use_camera(open: Option<CameraOpen>) -> Camera {
     }
     {
         let (video, phase, session) = (video.clone(), phase.clone(), session.clone());
-        use_effect_with((key, attempt.get()), move |_| {
+        use_effect_on((key, attempt.get()), move |_| {
             if let Some(open) = open {
                 *session.borrow_mut() = Some(start(open, video, phase));
             }
@@ -258,7 +258,7 @@ pub fn use_camera(open: Option<CameraOpen>) -> Camera {
     {
         // The action of each phase takes focus: the shutter, then "Use".
         let focus = focus.clone();
-        use_effect_with(phase_name(&phase.get()), move |_| {
+        use_effect_on(phase_name(&phase.get()), move |_| {
             if let Some(el) = focus.cast::<HtmlElement>() {
                 let _ = el.focus();
             }

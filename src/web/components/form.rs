@@ -18,7 +18,8 @@ use crate::core::camera::{shows_camera, subject, Capture, Failure, Liveness};
 use crate::web::camera;
 use crate::web::components::file_slot::{camera_selector, file_slot, first_file, input_selector, mark_drop_target, Previews};
 use crate::web::components::{
-    camera_view, status_panel, use_camera, use_element_ref, use_shown, use_status_timer, CameraOpen, CameraSlot, FileSlot, Shown, StatusPanel,
+    camera_view, status_panel, use_camera, use_effect_on, use_element_ref, use_shown, use_status_timer, CameraOpen, CameraSlot, EveryRender, FileSlot,
+    Shown, StatusPanel,
 };
 use crate::web::flow::{FileEntry, Flow, FlowUpdate};
 use crate::web::js::{now_ms, sleep, uuid};
@@ -129,7 +130,7 @@ fn use_texts(options: &Rc<Options>) -> Rc<Texts> {
     *wanted.borrow_mut() = locale;
     {
         let shown = shown.clone();
-        use_effect_with((locale, base), move |(locale, base)| {
+        use_effect_on((locale, base), move |(locale, base)| {
             let (locale, base) = (*locale, base.clone());
             if shown.get().0 != locale {
                 spawn_local(async move {
@@ -186,7 +187,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     // callback holds a clone of this cell, so it must be emptied explicitly.
     {
         let flow = flow.clone();
-        use_effect_with((), move |()| move || drop(flow.borrow_mut().take()));
+        use_effect_on((), move |()| move || drop(flow.borrow_mut().take()));
     }
     let root = use_element_ref();
     let focus: FocusRequest = use_mut_ref(|| None);
@@ -238,7 +239,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
         let (root, focus, keeper, form) = (root.clone(), focus.clone(), keeper.clone(), form.clone());
         let record = (state.stage != Stage::Refused).then(|| state.resume_record());
         let checking = Slot::ALL.iter().any(|s| state.slot(*s).phase == SlotPhase::Checking);
-        use_effect(move || {
+        use_effect_on(EveryRender, move |_| {
             let wanted = focus.borrow_mut().take();
             let target = wanted.and_then(|selector| root.cast::<HtmlElement>()?.query_selector(selector).ok().flatten());
             if let Some(element) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
@@ -259,7 +260,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     {
         let form = form.clone();
         let settle = state.final_sent && state.stage == Stage::Loading;
-        use_effect_with(props.options.customer_type, move |customer_type| {
+        use_effect_on(props.options.customer_type, move |customer_type| {
             match customer_type {
                 Some(CustomerType::Business) => {
                     // Also when the host switches a running widget to business.
@@ -276,7 +277,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     // it: verification started.
     {
         let form = form.clone();
-        use_effect_with(props.status.clone(), move |status| {
+        use_effect_on(props.status.clone(), move |status| {
             let Some(status) = status else { return };
             let Form { state, dispatch, flow, props, .. } = &*form;
             let started = *status != Verification::NotStarted;
@@ -293,7 +294,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     }
     {
         let on_status_change = props.on_status_change.clone();
-        use_effect_with(state.verification.clone(), move |verification| {
+        use_effect_on(state.verification.clone(), move |verification| {
             if *verification != Verification::NotStarted {
                 on_status_change.emit(verification.clone());
             }
@@ -303,7 +304,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
     {
         let form = form.clone();
         let pending = matches!(state.verification, Verification::Pending { .. });
-        use_effect_with(pending, move |pending| {
+        use_effect_on(pending, move |pending| {
             let alive = Rc::new(std::cell::Cell::new(true));
             if *pending && form.props.options.poll_status {
                 let alive = alive.clone();

@@ -9,7 +9,7 @@
 
 use crate::core::catalog::Msg;
 use crate::core::status::{next_change_in, panel_text, panel_title, pending_stage, PendingStage, Verification};
-use crate::web::components::use_shown;
+use crate::web::components::{use_effect_on, use_shown};
 use crate::web::js::now_ms;
 use crate::web::texts::Texts;
 use gloo_timers::callback::Timeout;
@@ -22,7 +22,7 @@ use yew::prelude::*;
 pub fn use_status_timer(verification: &Verification) {
     let tick = use_shown(|| 0u32);
     let setter = tick.clone();
-    use_effect_with((verification.clone(), tick.get()), move |(verification, current)| {
+    use_effect_on((verification.clone(), tick.get()), move |(verification, current)| {
         let timer = match verification {
             Verification::Pending { since_ms } => next_change_in(*since_ms, now_ms()).map(|wait| {
                 let next = current + 1;
