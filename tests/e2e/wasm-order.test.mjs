@@ -110,9 +110,10 @@ test("the build keeps, of the windows' orders, the one that gzips smallest, and 
 });
 
 test('the local search puts alike bodies that deflate cannot reach together, and keeps only moves that pay', () => {
-  // Three pairs of 12 kB bodies (incompressible noise), each pair's second an edited copy of its
-  // first, in the order a b c a' b' c': a and a' are 36 kB apart, beyond
-  // deflate's 32 kB window, so nothing of a' is found in a.
+  // Three pairs of 12 kB bodies of incompressible noise, each pair's second
+  // an edited copy of its first, in the order a b c a' b' c': a and a' are
+  // 36 kB apart, beyond deflate's 32 kB window, so nothing of a' is found
+  // in a.
   const noise = (seed) => Buffer.concat(Array.from({ length: 375 }, (_, i) => crypto.createHash('sha256').update(`${seed}:${i}`).digest()));
   const firsts = [11, 12, 13].map(noise);
   const bodies = [...firsts, ...firsts.map(edited)];
