@@ -17,6 +17,7 @@ use crate::core::sniff::{accept_attribute, capture_attribute, FileKind};
 use crate::core::catalog::{Arg, Msg};
 use crate::core::validate::display_name;
 use crate::web::js::ObjectUrl;
+use crate::web::components::flag;
 use crate::web::state::{FormState, SlotPhase, SlotState};
 use crate::web::texts::Texts;
 use std::rc::Rc;
@@ -333,8 +334,8 @@ pub fn file_slot(props: FileSlot) -> Html {
                 disabled={props.disabled}
                 aria-labelledby={ids.label}
                 aria-describedby={described}
-                aria-required={props.required.to_string()}
-                aria-invalid={notice.is_some_and(|n| n.blocking).to_string()}
+                aria-required={flag(props.required)}
+                aria-invalid={flag(notice.is_some_and(|n| n.blocking))}
                 {onchange}
             />
             <div ~className={if props.camera.as_ref().is_some_and(|c| c.first) { "kyc-actions kyc-camera-first" } else { "kyc-actions" }}>

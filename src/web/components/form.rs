@@ -17,7 +17,7 @@ use crate::web::api::Api;
 use crate::core::camera::{shows_camera, subject, Capture, Failure, Liveness};
 use crate::web::camera;
 use crate::web::components::file_slot::{camera_selector, file_slot, first_file, input_selector, mark_drop_target, Previews};
-use crate::web::components::{
+use crate::web::components::{flag, 
     camera_view, status_panel, use_camera, use_effect_on, use_element_ref, use_shown, use_status_timer, CameraOpen, CameraSlot, EveryRender, FileSlot,
     Shown, StatusPanel,
 };
@@ -401,7 +401,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                     <div class="kyc-field">
                         <label for="kyc-doc-type" class="kyc-label">{ texts.get(Msg::DocLabel) }</label>
                         <select id="kyc-doc-type" class="kyc-select" data-testid="doc-type" disabled={locked || unconfirmed} onchange={on_document}
-                                aria-required="true" aria-invalid={doc_problem.to_string()}
+                                aria-required="true" aria-invalid={flag(doc_problem)}
                                 aria-describedby={if doc_problem { "kyc-doc-hint kyc-message" } else { "kyc-doc-hint" }}>
                             <option value="" selected={document.is_none()}>{ texts.get(Msg::DocPlaceholder) }</option>
                             { for DocumentType::ALL.iter().map(|d| html! {
@@ -434,7 +434,7 @@ pub fn KycUpload(props: &KycUploadProps) -> Html {
                     // disabled drops focus to the body) and says so instead;
                     // `submit` ignores a click while a submission runs.
                     <button type="submit" class="kyc-submit" data-testid="submit" disabled={locked && !busy}
-                            aria-disabled={busy.to_string()} aria-busy={busy.to_string()}>
+                            aria-disabled={flag(busy)} aria-busy={flag(busy)}>
                         { texts.get(if busy { Msg::SubmitBusy } else if unconfirmed { Msg::SubmitCheckAgain } else { Msg::SubmitButton }) }
                     </button>
                 </form>
