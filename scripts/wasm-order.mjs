@@ -62,6 +62,9 @@ export const MOVES = 6000;
 /** How many functions most alike to it a function may be moved next to. */
 const NEIGHBOURS = 6;
 
+/** Among how many functions nearest in size those are looked for. */
+const POOL = 400;
+
 /** The bodies of the code section, and how many functions are imported. */
 export function functionsOf(wasm) {
   let imported = 0;
@@ -207,7 +210,7 @@ export function orderFunctions(wasm, { keepNames = false, windows = WINDOWS, mov
  * (level 9) of the bodies laid end to end: returns a permutation of their
  * indices. Each of `moves` tries takes a run of one to four functions and
  * puts it just before or after one of the NEIGHBOURS functions most alike
- * to its first (4-byte sequences, among the 400 nearest in size), and keeps
+ * to its first (4-byte sequences, among the POOL nearest in size), and keeps
  * the move only if the whole gets smaller. The tries are drawn from a fixed
  * seed: the same bodies always give the same order.
  */
@@ -217,7 +220,7 @@ export function refineOrder(bodies, moves) {
   const bySize = bodies.map((_, i) => i).sort((a, b) => bodies[a].length - bodies[b].length || a - b);
   const neighbours = new Array(n);
   bySize.forEach((f, rank) => {
-    const near = bySize.slice(Math.max(0, rank - 200), rank + 200).filter((g) => g !== f);
+    const near = bySize.slice(Math.max(0, rank - POOL / 2), rank + POOL / 2).filter((g) => g !== f);
     neighbours[f] = near.map((g) => [jaccard(sets[f], sets[g]), g]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, NEIGHBOURS).map(([, g]) => g);
   });
   const size = (order) => zlib.deflateRawSync(Buffer.concat(order.map((i) => bodies[i])), { level: 9 }).length;

@@ -17,9 +17,9 @@ use crate::web::api::Api;
 use crate::core::camera::{shows_camera, subject, Capture, Failure, Liveness};
 use crate::web::camera;
 use crate::web::components::file_slot::{camera_selector, file_slot, first_file, input_selector, mark_drop_target, Previews};
-use crate::web::components::{flag, 
-    camera_view, status_panel, use_camera, use_effect_on, use_element_ref, use_shown, use_status_timer, CameraOpen, CameraSlot, EveryRender, FileSlot,
-    Shown, StatusPanel,
+use crate::web::components::{
+    camera_view, flag, status_panel, use_camera, use_effect_on, use_element_ref, use_shown, use_status_timer, CameraOpen, CameraSlot, EveryRender,
+    FileSlot, Shown, StatusPanel,
 };
 use crate::web::flow::{FileEntry, Flow, FlowUpdate};
 use crate::web::js::{now_ms, sleep, uuid};

@@ -145,6 +145,12 @@ fn same<D: PartialEq + 'static>(a: &dyn Any, b: &dyn Any) -> bool {
     a.downcast_ref::<D>().is_some_and(|a| b.downcast_ref::<D>() == Some(a))
 }
 
+/// The one instance of yew's effect hook.
+#[hook]
+fn use_erased_effect(deps: Deps, effect: Effect) {
+    use_effect_with(deps, move |deps| effect(&*deps.value));
+}
+
 /// An ARIA state's value: `"true"` or `"false"`, as a static text (a
 /// `bool`'s `to_string` would allocate and format on every render).
 pub fn flag(on: bool) -> &'static str {
@@ -153,10 +159,4 @@ pub fn flag(on: bool) -> &'static str {
     } else {
         "false"
     }
-}
-
-/// The one instance of yew's effect hook.
-#[hook]
-fn use_erased_effect(deps: Deps, effect: Effect) {
-    use_effect_with(deps, move |deps| effect(&*deps.value));
 }
