@@ -139,10 +139,12 @@ test('one yew component, no use_state, use_reducer or use_node_ref, and one use_
 // as static texts (-0.1 kB), and wasm-opt inlining a function with one
 // caller only when it is at most 20 bytes (index.html: wasm +9.7 kB raw,
 // -5.8 kB gzip): 148.6 kB, budget 149 500 B.
+// Then: every function's control flow rebuilt by binaryen's relooper,
+// twice (index.html; -1.0 kB): 147.6 kB, budget 148 500 B.
 // The aim is 125 000 B. For scale: a minimal Yew app (one counter
 // component) built exactly as the release wasm is (scripts/release-env.sh,
 // index.html's wasm-opt flags) is 37.9 kB gzip of wasm on its own.
-const WIDGET_BUDGET_GZIP = 149_500;
+const WIDGET_BUDGET_GZIP = 148_500;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');
