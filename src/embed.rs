@@ -237,14 +237,12 @@ pub async fn check_image_js(blob: JsValue) -> Result<JsValue, JsValue> {
 /// needs; objects are read two levels deep (`messages: {es: {...}}`).
 fn raw_entries(options: &JsValue, depth: u8) -> Vec<(String, RawValue)> {
     let object: &Object = options.unchecked_ref();
-    Object::keys(object)
-        .iter()
-        .filter_map(|key| key.as_string())
-        .map(|key| {
-            let value = property(options, &key);
-            (key, raw_value(&value, depth))
-        })
-        .collect()
+    let mut entries = Vec::new();
+    for key in Object::keys(object).iter().filter_map(|key| key.as_string()) {
+        let value = raw_value(&property(options, &key), depth);
+        entries.push((key, value));
+    }
+    entries
 }
 
 fn raw_value(value: &JsValue, depth: u8) -> RawValue {

@@ -151,7 +151,7 @@ impl Formats for Digits {
 
 #[test]
 fn a_locale_file_renders_its_own_texts_and_its_plural_forms() {
-    let polish = Catalog::new(read("pl").texts);
+    let polish = Catalog::new(&read("pl").texts);
     assert_ne!(polish.get(Msg::SubmitButton), Msg::SubmitButton.english());
     let text = Msg::SummaryFiles.with("count", kyc_upload::core::catalog::Arg::Count(3)).and("names", "x".to_string());
     let few = read("pl").texts.into_iter().find(|(id, _)| id == "summary.files.few").unwrap().1;

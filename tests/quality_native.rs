@@ -427,6 +427,11 @@ mod header {
         assert_eq!(parse_header(heic), Err(HeaderError::NotParsed(ImageFormat::Heif)));
         let avif = b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf";
         assert_eq!(parse_header(avif), Err(HeaderError::NotParsed(ImageFormat::Avif)));
+        // A compatible brand counts too, and AVIF wins over HEIF wherever it is.
+        let avif_late = b"\0\0\0\x1cftypmif1\0\0\0\0heicmiafavif";
+        assert_eq!(parse_header(avif_late), Err(HeaderError::NotParsed(ImageFormat::Avif)));
+        let heif_late = b"\0\0\0\x18ftypabcd\0\0\0\0msf1";
+        assert_eq!(parse_header(heif_late), Err(HeaderError::NotParsed(ImageFormat::Heif)));
         assert_eq!(parse_header(b"%PDF-1.4\n%\xe2\xe3"), Err(HeaderError::NotParsed(ImageFormat::Pdf)));
         let exe = [b"MZ\x90\0".as_slice(), &[7; 60]].concat();
         assert_eq!(parse_header(&exe), Err(HeaderError::NotParsed(ImageFormat::Unknown)));

@@ -388,18 +388,18 @@ impl Catalog {
     /// A catalog of `entries` (message id to text) over English. Entries
     /// whose id is unknown are kept: they may be plural forms English does
     /// not have (`summary.files.few`).
-    pub fn new(entries: impl IntoIterator<Item = (String, String)>) -> Catalog {
+    pub fn new(entries: &[(String, String)]) -> Catalog {
         let mut catalog = Catalog { texts: vec![None; ALL.len()], forms: Vec::new() };
         catalog.extend(entries);
         catalog
     }
 
-    fn extend(&mut self, entries: impl IntoIterator<Item = (String, String)>) {
+    fn extend(&mut self, entries: &[(String, String)]) {
         self.texts.resize(ALL.len(), None);
         for (id, text) in entries {
-            match Msg::from_id(&id) {
-                Some(msg) => self.texts[msg as usize] = Some(text),
-                None => self.forms.push((id, text)),
+            match Msg::from_id(id) {
+                Some(msg) => self.texts[msg as usize] = Some(text.clone()),
+                None => self.forms.push((id.clone(), text.clone())),
             }
         }
     }
@@ -407,7 +407,7 @@ impl Catalog {
     /// This catalog with `entries` laid over it.
     pub fn overlaid(&self, entries: &[(String, String)]) -> Catalog {
         let mut catalog = self.clone();
-        catalog.extend(entries.iter().cloned());
+        catalog.extend(entries);
         catalog
     }
 
@@ -589,13 +589,13 @@ pub(crate) mod tests {
         let two = Msg::SummaryFiles.with("count", Arg::Count(2)).and("names", "A, B".to_string());
         assert_eq!(english.render(&two, &Plain), "2 files need your attention before submitting: A, B.");
         // A locale with only `other` uses it for every count (not English's `one`).
-        let only_other = Catalog::new([("summary.files.other".to_string(), "{count} x: {names}".to_string())]);
+        let only_other = Catalog::new(&[("summary.files.other".to_string(), "{count} x: {names}".to_string())]);
         assert_eq!(only_other.render(&one, &Plain), "1 x: Selfie");
     }
 
     #[test]
     fn overrides_replace_only_what_they_name() {
-        let spanish = Catalog::new([("submit.button".to_string(), "Enviar documentos".to_string())]);
+        let spanish = Catalog::new(&[("submit.button".to_string(), "Enviar documentos".to_string())]);
         let custom = spanish.overlaid(&[("submit.busy".to_string(), "Subiendo".to_string())]);
         assert_eq!(custom.get(Msg::SubmitButton), "Enviar documentos");
         assert_eq!(custom.get(Msg::SubmitBusy), "Subiendo");

@@ -122,12 +122,19 @@ impl Options {
     /// The host's texts for `locale` (a shipped locale), as (message id,
     /// text): those for every locale, then those for this one, which win.
     pub fn overrides_for(&self, locale: &str) -> Vec<(String, String)> {
-        let (general, specific): (Vec<&MessageOverride>, Vec<&MessageOverride>) = self
-            .messages
-            .iter()
-            .filter(|m| m.locale.as_deref().is_none_or(|tag| negotiate([tag]) == locale))
-            .partition(|m| m.locale.is_none());
-        general.into_iter().chain(specific).map(|m| (m.id.clone(), m.text.clone())).collect()
+        let mut texts = Vec::new();
+        for for_this_locale in [false, true] {
+            for m in &self.messages {
+                let applies = match &m.locale {
+                    None => !for_this_locale,
+                    Some(tag) => for_this_locale && negotiate([tag.as_str()]) == locale,
+                };
+                if applies {
+                    texts.push((m.id.clone(), m.text.clone()));
+                }
+            }
+        }
+        texts
     }
 }
 
@@ -295,9 +302,13 @@ fn choice(value: Option<&RawValue>, option: &str, values: &[&str]) -> Result<usi
     match value {
         None => Ok(0),
         Some(RawValue::String(s)) => values.iter().position(|v| v == s).ok_or_else(|| {
-            let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
-            let (last, rest) = quoted.split_last().expect("values");
-            OptionError::new(option, format!("`{option}` must be {} or {last}, not \"{s}\".", rest.join(", ")))
+            // "a", "b" or "c"
+            let mut list = String::new();
+            for (i, v) in values.iter().enumerate() {
+                list += if i == 0 { "\"" } else if i + 1 == values.len() { "\" or \"" } else { "\", \"" };
+                list += v;
+            }
+            OptionError::new(option, format!("`{option}` must be {list}\", not \"{s}\"."))
         }),
         Some(other) => Err(wrong_type(option, "a string", other)),
     }
@@ -457,15 +468,21 @@ pub fn is_loopback_host(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
         return true;
     }
-    let parts: Vec<&str> = host.split('.').collect();
-    let octet = |p: &&str| {
+    let octet = |p: &str| {
         !p.is_empty()
             && p.len() <= 3
             && p.bytes().all(|b| b.is_ascii_digit())
             && (p.len() == 1 || !p.starts_with('0'))
             && p.parse::<u16>().is_ok_and(|n| n <= 255)
     };
-    parts.len() == 4 && parts[0] == "127" && parts.iter().all(octet)
+    let mut parts = 0;
+    for part in host.split('.') {
+        if !octet(part) || (parts == 0 && part != "127") {
+            return false;
+        }
+        parts += 1;
+    }
+    parts == 4
 }
 
 /// Customer ids go into URL paths: letters, digits, `_` and `-` only.
@@ -484,13 +501,18 @@ fn parse_customer_id(value: &str) -> Result<String, OptionError> {
 /// The known option nearest to a misspelt one, if any is close.
 fn closest_option(key: &str) -> Option<&'static str> {
     let lower = key.to_ascii_lowercase();
-    VALUE_OPTIONS
-        .iter()
-        .chain(CALLBACK_OPTIONS.iter())
-        .map(|o| (edit_distance(&lower, &o.to_ascii_lowercase()), *o))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, o)| o)
+    // The nearest at most 3 edits away; of equally near ones, the first in
+    // alphabetical order.
+    let mut best: Option<(usize, &'static str)> = None;
+    for list in [&VALUE_OPTIONS[..], &CALLBACK_OPTIONS[..]] {
+        for &option in list {
+            let candidate = (edit_distance(&lower, &option.to_ascii_lowercase()), option);
+            if candidate.0 <= 3 && best.is_none_or(|b| candidate < b) {
+                best = Some(candidate);
+            }
+        }
+    }
+    best.map(|(_, option)| option)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -549,6 +571,20 @@ mod tests {
         let err = parse_options(&with("apiBse", RawValue::String("x".into()))).unwrap_err();
         assert_eq!(err.option, "apiBse");
         assert!(err.message.contains("Did you mean `apiBase`?"), "{}", err.message);
+        // Equally near (3 edits) to `locale` and `liveness`: the first in
+        // alphabetical order, not the first listed.
+        let err = parse_options(&with("livele", RawValue::Bool(true))).unwrap_err();
+        assert_eq!(err.message, "Unknown option `livele`. Did you mean `liveness`?");
+        let err = parse_options(&with("somethingElse", RawValue::Bool(true))).unwrap_err();
+        assert_eq!(err.message, "Unknown option `somethingElse`.");
+    }
+
+    #[test]
+    fn a_value_outside_a_choice_lists_the_choices() {
+        let err = parse_options(&with("qualityGate", RawValue::String("strict".into()))).unwrap_err();
+        assert_eq!(err.message, "`qualityGate` must be \"block\", \"warn\" or \"off\", not \"strict\".");
+        let err = parse_options(&with("liveness", RawValue::String("gif".into()))).unwrap_err();
+        assert_eq!(err.message, "`liveness` must be \"photo\" or \"video\", not \"gif\".");
     }
 
     #[test]

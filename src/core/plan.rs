@@ -293,17 +293,15 @@ impl Submission {
         policy: RetryPolicy,
         seed: u64,
     ) -> Submission {
-        let jobs = chosen
-            .iter()
-            .map(|&(slot, selection)| {
-                let state = match known.iter().find(|(s, _)| *s == selection).map(|(_, k)| k) {
-                    Some(Known { file_id, accepted: true }) if slot != Slot::IdFile => JobState::Accepted(file_id.clone()),
-                    Some(Known { file_id, .. }) => JobState::Uploaded(file_id.clone()),
-                    None => JobState::Queued,
-                };
-                (slot, Job { selection, state, failures: 0, renewals: 0 })
-            })
-            .collect();
+        let mut jobs = SlotMap::default();
+        for &(slot, selection) in chosen {
+            let state = match known.iter().find(|(s, _)| *s == selection).map(|(_, k)| k) {
+                Some(Known { file_id, accepted: true }) if slot != Slot::IdFile => JobState::Accepted(file_id.clone()),
+                Some(Known { file_id, .. }) => JobState::Uploaded(file_id.clone()),
+                None => JobState::Queued,
+            };
+            jobs.insert(slot, Job { selection, state, failures: 0, renewals: 0 });
+        }
         Submission {
             jobs,
             files: None,
@@ -632,15 +630,12 @@ impl Submission {
         if !others_ready {
             return;
         }
-        let unaccepted: Vec<(Slot, String)> = self
-            .jobs
-            .iter()
-            .filter(|(slot, _)| **slot != Slot::IdFile)
-            .filter_map(|(slot, job)| match &job.state {
-                JobState::Uploaded(id) => Some((*slot, id.clone())),
-                _ => None,
-            })
-            .collect();
+        let mut unaccepted: Vec<(Slot, String)> = Vec::new();
+        for (slot, job) in &self.jobs {
+            if let (false, JobState::Uploaded(id)) = (*slot == Slot::IdFile, &job.state) {
+                unaccepted.push((*slot, id.clone()));
+            }
+        }
         let fields = if !unaccepted.is_empty() {
             unaccepted
         } else {

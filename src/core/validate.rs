@@ -155,7 +155,8 @@ pub fn check_form(
             slots.push((slot, Problem::FileRequired { slot }));
         }
     }
-    let visible: Vec<&(Slot, FileFacts)> = submitted_slots(document, chosen).collect();
+    let mut visible: Vec<&(Slot, FileFacts)> = Vec::new();
+    visible.extend(submitted_slots(document, chosen));
     for (i, (slot, facts)) in visible.iter().enumerate() {
         if let Some((other, _)) = visible[..i].iter().find(|(_, earlier)| earlier.same_file_as(facts)) {
             slots.push((*slot, Problem::DuplicateFile { other: *other }));
@@ -186,7 +187,12 @@ pub fn submit_summary(form: &[Problem], slot_problems: &[Slot], document: Option
     if slot_problems.is_empty() {
         return None;
     }
-    let names = Slot::ALL.iter().filter(|s| slot_problems.contains(s)).map(|s| Arg::from(s.label(document))).collect();
+    let mut names = Vec::new();
+    for slot in Slot::ALL {
+        if slot_problems.contains(&slot) {
+            names.push(Arg::from(slot.label(document)));
+        }
+    }
     let count = Arg::Count(slot_problems.len() as u64);
     Some(("invalid_files".into(), Msg::SummaryFiles.with("count", count).and("names", Arg::List(names))))
 }
@@ -200,7 +206,12 @@ pub const MAX_DISPLAY_NAME: usize = 48;
 /// when nothing is left. Yew escapes the text, so markup in names stays
 /// inert.
 pub fn display_name(name: &str) -> String {
-    let clean: String = name.chars().filter(|c| !c.is_control() && !is_bidi_control(*c)).collect();
+    let mut clean = String::new();
+    for c in name.chars() {
+        if !c.is_control() && !is_bidi_control(c) {
+            clean.push(c);
+        }
+    }
     let clean = clean.trim();
     let count = clean.chars().count();
     if count <= MAX_DISPLAY_NAME {
@@ -208,9 +219,9 @@ pub fn display_name(name: &str) -> String {
     }
     let tail = 12;
     let head = MAX_DISPLAY_NAME - tail - 1;
-    let start: String = clean.chars().take(head).collect();
-    let end: String = clean.chars().skip(count - tail).collect();
-    format!("{start}\u{2026}{end}")
+    // Byte offsets of the head's end and the tail's start.
+    let at = |chars: usize| clean.char_indices().nth(chars).map_or(clean.len(), |(i, _)| i);
+    [&clean[..at(head)], "\u{2026}", &clean[at(count - tail)..]].concat()
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -277,6 +288,9 @@ mod tests {
         let shown = display_name(&long);
         assert_eq!(shown.chars().count(), MAX_DISPLAY_NAME);
         assert!(shown.ends_with("aaaaaaaa.jpg") && shown.contains('\u{2026}'));
+        // Shortened by characters, not bytes: 35 first, the ellipsis, 12 last.
+        let wide = format!("{}{}.jpg", "日".repeat(30), "本".repeat(30));
+        assert_eq!(display_name(&wide), format!("{}{}\u{2026}{}.jpg", "日".repeat(30), "本".repeat(5), "本".repeat(8)));
         assert_eq!(display_name("\u{0007}\n"), "");
     }
 

@@ -46,14 +46,13 @@ impl Api {
         let presigned = object(&answer)?;
         let field = |name: &str| get_string(&presigned, name).ok_or_else(|| bad_response(&format!("presign lacks `{name}`")));
         let headers = js_sys::Reflect::get(&presigned, &"headers".into()).ok().filter(JsValue::is_object);
-        let headers = headers.map(|h| js_sys::Object::entries(h.unchecked_ref())).unwrap_or_default();
-        let headers = headers
-            .iter()
-            .map(|pair| {
-                let pair: js_sys::Array = pair.unchecked_into();
-                pair.get(0).as_string().zip(pair.get(1).as_string()).ok_or_else(|| bad_response("a presigned header is not a string"))
-            })
-            .collect::<Result<_, _>>()?;
+        let entries = headers.map(|h| js_sys::Object::entries(h.unchecked_ref())).unwrap_or_default();
+        let mut headers = Vec::new();
+        for pair in entries.iter() {
+            let pair: js_sys::Array = pair.unchecked_into();
+            let header = pair.get(0).as_string().zip(pair.get(1).as_string());
+            headers.push(header.ok_or_else(|| bad_response("a presigned header is not a string"))?);
+        }
         let presigned = Presigned {
             file_id: field("file_id")?,
             upload_url: field("upload_url")?,
@@ -69,12 +68,12 @@ impl Api {
     /// progress and no answer for the stall timeout, the request is aborted
     /// and the result is `Failure::Transient` with reason `stalled`.
     pub async fn put(&self, upload: &Upload, blob: &Blob, progress: Box<dyn Fn(f64, f64)>) -> Result<(), Failure> {
-        let headers: Vec<(&str, &str)> = upload
-            .headers
-            .iter()
-            .filter(|(name, _)| !name.eq_ignore_ascii_case("authorization"))
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
+        let mut headers: Vec<(&str, &str)> = Vec::new();
+        for (name, value) in &upload.headers {
+            if !name.eq_ignore_ascii_case("authorization") {
+                headers.push((name, value));
+            }
+        }
         match send_unless_stalled("PUT", &upload.url, &headers, blob, self.stall_timeout_ms, progress).await {
             None => Err(Failure::Transient { retry_after_ms: None, reason: "stalled".into() }),
             Some(reply) if reply.is_success() => Ok(()),

@@ -120,7 +120,10 @@ impl Flow {
         update: Callback<FlowUpdate>,
     ) -> Flow {
         let (tx, rx) = unbounded();
-        let chosen: Vec<(Slot, SelectionId)> = entries.iter().map(|e| (e.slot, e.selection)).collect();
+        let mut chosen: Vec<(Slot, SelectionId)> = Vec::new();
+        for entry in &entries {
+            chosen.push((entry.slot, entry.selection));
+        }
         let (key_prefix, before) = session;
         let submission = Submission::new(&chosen, &known, key_prefix, RetryPolicy::default(), random_seed())
             .with_status_before(before);
@@ -324,13 +327,12 @@ impl Driver {
                     });
                 }
                 Command::Finish(outcome) => {
-                    let known = Slot::ALL
-                        .into_iter()
-                        .filter_map(|slot| {
-                            let (selection, file_id, accepted) = self.submission.uploaded_file(slot)?;
-                            Some((slot, selection, Known { file_id: file_id.to_owned(), accepted }))
-                        })
-                        .collect();
+                    let mut known = Vec::new();
+                    for slot in Slot::ALL {
+                        if let Some((selection, file_id, accepted)) = self.submission.uploaded_file(slot) {
+                            known.push((slot, selection, Known { file_id: file_id.to_owned(), accepted }));
+                        }
+                    }
                     let refused = self.submission.refused_files().to_vec();
                     self.update.emit(FlowUpdate::Finished { outcome, known, refused });
                     return true;

@@ -65,19 +65,17 @@ impl Keeper {
 
 /// Reads a stored record; anything malformed reads as no record.
 fn from_js(value: &JsValue) -> Option<ResumeRecord> {
-    let files = js_sys::Reflect::get(value, &"files".into()).ok()?.dyn_into::<js_sys::Array>().ok()?;
-    let files = files
-        .iter()
-        .map(|f| {
-            Some(SavedFile {
-                slot: get_string(&f, "slot")?,
-                name: get_string(&f, "name")?,
-                size: get_number(&f, "size")? as u64,
-                file_id: get_string(&f, "file_id")?,
-                accepted: get_bool(&f, "accepted")?,
-            })
-        })
-        .collect::<Option<Vec<_>>>()?;
+    let list = js_sys::Reflect::get(value, &"files".into()).ok()?.dyn_into::<js_sys::Array>().ok()?;
+    let mut files = Vec::new();
+    for f in list.iter() {
+        files.push(SavedFile {
+            slot: get_string(&f, "slot")?,
+            name: get_string(&f, "name")?,
+            size: get_number(&f, "size")? as u64,
+            file_id: get_string(&f, "file_id")?,
+            accepted: get_bool(&f, "accepted")?,
+        });
+    }
     let final_sent = get_bool(value, "final_sent").unwrap_or(false);
     Some(ResumeRecord {
         updated_ms: get_number(value, "updated_ms")?,

@@ -164,9 +164,13 @@ pub struct FormState {
 impl FormState {
     /// A fresh form for a session whose idempotency keys start with `key_prefix`.
     pub fn new(stage: Stage, key_prefix: String) -> FormState {
+        let mut slots = SlotMap::default();
+        for slot in crate::core::rules::Slot::ALL {
+            slots.insert(slot, SlotState::default());
+        }
         FormState {
             document: None,
-            slots: crate::core::rules::Slot::ALL.into_iter().map(|s| (s, SlotState::default())).collect(),
+            slots,
             stage,
             message: None,
             verification: Verification::NotStarted,
@@ -228,21 +232,18 @@ impl FormState {
         if self.stage == Stage::Submitted {
             return ResumeRecord::default();
         }
-        let files = self
-            .slots
-            .iter()
-            .filter_map(|(slot, state)| {
-                let chosen = state.chosen.as_ref()?;
-                let known = self.known_file(chosen.selection)?;
-                Some(SavedFile {
-                    slot: slot.field().into(),
-                    name: chosen.facts.name.clone(),
-                    size: chosen.facts.size,
-                    file_id: known.file_id.clone(),
-                    accepted: known.accepted,
-                })
-            })
-            .collect();
+        let mut files = Vec::new();
+        for (slot, state) in &self.slots {
+            let Some(chosen) = &state.chosen else { continue };
+            let Some(known) = self.known_file(chosen.selection) else { continue };
+            files.push(SavedFile {
+                slot: slot.field().into(),
+                name: chosen.facts.name.clone(),
+                size: chosen.facts.size,
+                file_id: known.file_id.clone(),
+                accepted: known.accepted,
+            });
+        }
         ResumeRecord {
             updated_ms: 0.0,
             document: self.document.map(|d| d.as_str().into()),

@@ -48,9 +48,13 @@ fn browser_locale() -> &'static str {
     // cost the bundle more than these two reads.
     let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or_default();
     let languages = js_sys::Reflect::get(&navigator, &"languages".into()).unwrap_or_default();
-    let languages: Vec<String> =
-        languages.dyn_into::<Array>().map(|list| list.iter().filter_map(|l| l.as_string()).collect()).unwrap_or_default();
-    negotiate(languages.iter().map(String::as_str))
+    let mut tags = Vec::new();
+    if let Some(list) = languages.dyn_ref::<Array>() {
+        for tag in list.iter() {
+            tags.extend(tag.as_string());
+        }
+    }
+    negotiate(tags.iter().map(String::as_str))
 }
 
 /// The catalog of `locale` from the files at `base` (empty: beside the
@@ -86,11 +90,12 @@ pub async fn load(locale: &'static str, base: String) -> Option<Rc<Catalog>> {
 /// The catalog of a locale file's object (its string entries; the file's
 /// `@same_as_english` list is for the tests and is skipped).
 pub fn catalog_of(file: &JsValue) -> Catalog {
-    let entries = Object::entries(file.unchecked_ref());
-    Catalog::new(entries.iter().filter_map(|entry| {
+    let mut entries = Vec::new();
+    for entry in Object::entries(file.unchecked_ref()).iter() {
         let pair: Array = entry.unchecked_into();
-        Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-    }))
+        entries.extend(pair.get(0).as_string().zip(pair.get(1).as_string()));
+    }
+    Catalog::new(&entries)
 }
 
 /// The texts the widget shows: a locale's catalog with the host's

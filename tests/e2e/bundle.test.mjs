@@ -141,10 +141,13 @@ test('one yew component, no use_state, use_reducer or use_node_ref, and one use_
 // -5.8 kB gzip): 148.6 kB, budget 149 500 B.
 // Then: every function's control flow rebuilt by binaryen's relooper,
 // twice (index.html; -1.0 kB): 147.6 kB, budget 148 500 B.
+// Then: lists built by loops that push instead of iterator chains that
+// collect (each chain ships its own adapters; -3.3 kB): 144.3 kB, budget
+// 145 000 B.
 // The aim is 125 000 B. For scale: a minimal Yew app (one counter
 // component) built exactly as the release wasm is (scripts/release-env.sh,
 // index.html's wasm-opt flags) is 37.9 kB gzip of wasm on its own.
-const WIDGET_BUDGET_GZIP = 148_500;
+const WIDGET_BUDGET_GZIP = 145_000;
 const isWidgetFile = (rel) =>
   rel === 'kyc-upload.js' || rel === 'kyc-upload_bg.wasm' || rel.startsWith(`snippets${path.sep}`) ||
   rel === path.join('www', 'kyc-upload.css');

@@ -143,18 +143,17 @@ fn iso_brand(bytes: &[u8]) -> ImageFormat {
     // Major brand at 8..12, compatible brands after the minor version.
     let size = be32(bytes, 0).unwrap_or(0) as usize;
     let end = size.clamp(16, 64).min(bytes.len());
-    let brands: Vec<&[u8]> = std::iter::once(bytes.get(8..12).unwrap_or(&[]))
-        .chain(bytes.get(16..end).unwrap_or(&[]).chunks_exact(4))
-        .collect();
-    if brands.iter().any(|b| *b == b"avif" || *b == b"avis") {
-        ImageFormat::Avif
-    } else if brands.iter().any(|b| {
-        matches!(*b, b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1")
-    }) {
-        ImageFormat::Heif
-    } else {
-        ImageFormat::Unknown
+    // An AVIF brand anywhere wins over a HEIF one.
+    let rank = |brand: &[u8]| match brand {
+        b"avif" | b"avis" => 2,
+        b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1" => 1,
+        _ => 0,
+    };
+    let mut best = rank(bytes.get(8..12).unwrap_or(&[]));
+    for brand in bytes.get(16..end).unwrap_or(&[]).chunks_exact(4) {
+        best = best.max(rank(brand));
     }
+    [ImageFormat::Unknown, ImageFormat::Heif, ImageFormat::Avif][best]
 }
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {

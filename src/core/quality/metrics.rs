@@ -164,12 +164,11 @@ fn glare_fraction(luma: &[u8], w: usize, h: usize) -> f32 {
     let block_area = |bx: usize, by: usize| -> usize {
         (b.min(w - bx * b)) * (b.min(h - by * b))
     };
-    let blown: Vec<bool> = (0..bw * bh)
-        .map(|i| {
-            let area = block_area(i % bw, i / bw) as f32;
-            clipped[i] as f32 >= GLARE_BLOCK_CLIPPED * area
-        })
-        .collect();
+    let mut blown = Vec::with_capacity(bw * bh);
+    for (i, &count) in clipped.iter().enumerate() {
+        let area = block_area(i % bw, i / bw) as f32;
+        blown.push(count as f32 >= GLARE_BLOCK_CLIPPED * area);
+    }
     let mut seen = vec![false; bw * bh];
     let mut stack = Vec::new();
     let mut largest = 0usize;

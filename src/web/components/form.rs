@@ -538,13 +538,13 @@ async fn load_customer(form: Rc<Form>, settle: bool) {
 
 /// The platform ids of the current files, for `onSubmitted`.
 fn submitted_files(state: &FormState) -> Vec<(Slot, String)> {
-    Slot::ALL
-        .into_iter()
-        .filter_map(|slot| {
-            let chosen = state.slot(slot).chosen.as_ref()?;
-            Some((slot, state.known_file(chosen.selection)?.file_id.clone()))
-        })
-        .collect()
+    let mut files = Vec::new();
+    for slot in Slot::ALL {
+        if let Some(known) = state.slot(slot).chosen.as_ref().and_then(|c| state.known_file(c.selection)) {
+            files.push((slot, known.file_id.clone()));
+        }
+    }
+    files
 }
 
 fn verification_since(verification: &Option<Verification>) -> f64 {
@@ -807,12 +807,17 @@ impl Form {
             });
             return;
         }
-        let chosen: Vec<(Slot, FileFacts)> = Slot::ALL
-            .into_iter()
-            .filter_map(|slot| state.slot(slot).chosen.as_ref().map(|c| (slot, c.facts.clone())))
-            .collect();
-        let (form, mut slots) = check_form(document, &chosen, props.options.requirements);
-        let mut slot_notices: Vec<(Slot, Notice)> = slots.drain(..).map(|(s, p)| (s, Notice::error(p.code(), p.message(document)))).collect();
+        let mut chosen: Vec<(Slot, FileFacts)> = Vec::new();
+        for slot in Slot::ALL {
+            if let Some(c) = &state.slot(slot).chosen {
+                chosen.push((slot, c.facts.clone()));
+            }
+        }
+        let (form, slots) = check_form(document, &chosen, props.options.requirements);
+        let mut slot_notices: Vec<(Slot, Notice)> = Vec::new();
+        for (slot, problem) in slots {
+            slot_notices.push((slot, Notice::error(problem.code(), problem.message(document))));
+        }
         let visible = |slot: Slot| slot_visible(document, slot);
         for slot in Slot::ALL.into_iter().filter(|s| visible(*s)) {
             let slot_state = state.slot(slot);
@@ -822,7 +827,10 @@ impl Form {
                 }
             }
         }
-        let problem_slots: Vec<Slot> = slot_notices.iter().map(|(s, _)| *s).collect();
+        let mut problem_slots: Vec<Slot> = Vec::new();
+        for (slot, _) in &slot_notices {
+            problem_slots.push(*slot);
+        }
         if let Some((code, text)) = submit_summary(&form, &problem_slots, document) {
             // Focus goes to the first problem, whose description reads it.
             let first_slot = Slot::ALL.into_iter().find(|s| problem_slots.contains(s));
@@ -834,14 +842,12 @@ impl Form {
             return;
         }
         let Some(document) = document else { return };
-        let entries: Vec<FileEntry> = Slot::ALL
-            .into_iter()
-            .filter(|s| visible(*s))
-            .filter_map(|slot| {
-                let c = state.slot(slot).chosen.as_ref()?;
-                Some(FileEntry { slot, selection: c.selection, blob: c.upload.clone(), name: c.facts.name.clone(), content_type: c.content_type.clone() })
-            })
-            .collect();
+        let mut entries: Vec<FileEntry> = Vec::new();
+        for slot in Slot::ALL {
+            if let Some(c) = state.slot(slot).chosen.as_ref().filter(|_| visible(slot)) {
+                entries.push(FileEntry { slot, selection: c.selection, blob: c.upload.clone(), name: c.facts.name.clone(), content_type: c.content_type.clone() });
+            }
+        }
         let known = state.known.clone();
         // "Uploading" is shown FORM_BATCH_MS after the click, with whatever
         // progress there is by then: sooner looks no different to a person,
@@ -905,7 +911,10 @@ fn flow_updates(
                 drop(stop_flow(&flow, &props.on_busy_change));
                 if matches!(outcome, Outcome::Completed | Outcome::Confirmed) {
                     let submitted_at_ms = now_ms();
-                    let files = known.iter().map(|(slot, _, k)| (*slot, k.file_id.clone())).collect();
+                    let mut files = Vec::new();
+                    for (slot, _, k) in known.iter() {
+                        files.push((*slot, k.file_id.clone()));
+                    }
                     // The host first (it has had every progress event);
                     // the form's held updates after.
                     props.on_submitted.emit(SubmittedInfo { customer_id: props.options.customer_id.clone(), files, submitted_at_ms });
