@@ -632,8 +632,9 @@ impl Submission {
         }
         let mut unaccepted: Vec<(Slot, String)> = Vec::new();
         for (slot, job) in &self.jobs {
-            if let (false, JobState::Uploaded(id)) = (*slot == Slot::IdFile, &job.state) {
-                unaccepted.push((*slot, id.clone()));
+            match &job.state {
+                JobState::Uploaded(id) if *slot != Slot::IdFile => unaccepted.push((*slot, id.clone())),
+                _ => {}
             }
         }
         let fields = if !unaccepted.is_empty() {

@@ -155,8 +155,7 @@ pub fn check_form(
             slots.push((slot, Problem::FileRequired { slot }));
         }
     }
-    let mut visible: Vec<&(Slot, FileFacts)> = Vec::new();
-    visible.extend(submitted_slots(document, chosen));
+    let visible: Vec<&(Slot, FileFacts)> = submitted_slots(document, chosen).collect();
     for (i, (slot, facts)) in visible.iter().enumerate() {
         if let Some((other, _)) = visible[..i].iter().find(|(_, earlier)| earlier.same_file_as(facts)) {
             slots.push((*slot, Problem::DuplicateFile { other: *other }));
