@@ -6,7 +6,8 @@
 # Layers, in order (docs/testing.md explains each):
 #   1. setup        scripts/setup.sh (installs what is missing; ~2 s when all is there)
 #   2. host tests   cargo test --workspace            (pure core + sandbox)
-#   3. clippy       host --workspace --all-targets, and wasm32 for the widget crate
+#   3. clippy       host --workspace --all-targets, and wasm32 for the widget crate;
+#                   then yew's own browser tests on the vendored copy (scripts/test-vendor.sh)
 #   4. build        scripts/build.sh (trunk build --release) -> dist/, scripts/package.sh --skip-build -> target/npm/,
 #                   the Rust host example (examples/yew-host -> target/yew-host-dist/), the crate's
 #                   docs (cargo doc, warnings denied), and the sandbox in release
@@ -96,7 +97,7 @@ count_step() { if [ "$1" -eq 0 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FA
 # whole logs are in target/test-logs/).
 failure_digest() {
   local log
-  for log in "$LOGS/host-tests.log" "$LOGS/wasm-tests.log"; do
+  for log in "$LOGS/host-tests.log" "$LOGS/vendor-tests.log" "$LOGS/wasm-tests.log"; do
     [ -f "$log" ] || continue
     grep -aE -A4 "^---- .* (stdout|output) ----$" "$log" | grep -avE '^(--$|note: run with)' | cut -c1-300 | head -n 24
   done
@@ -144,6 +145,13 @@ if [ "${E2E_ONLY:-0}" != 1 ]; then
   step "clippy wasm32" "$LOGS/clippy-wasm.log" \
     cargo clippy -p kyc-upload --target wasm32-unknown-unknown --lib --tests -- -D warnings
   count_step $?
+
+  # The widget is built with a vendored yew changed for size (vendor/README.md):
+  # yew's own browser tests run on that copy.
+  step "yew's own browser tests on vendor/yew (scripts/test-vendor.sh)" "$LOGS/vendor-tests.log" ./scripts/test-vendor.sh
+  rc=$?; count_cargo "$LOGS/vendor-tests.log"; line=$LINE
+  STEP_RESULTS[-1]="${STEP_RESULTS[-1]}  [$line]"
+  if [ "$rc" -ne 0 ] && [[ "$line" == *" 0 failed" ]]; then FAILED=$((FAILED + 1)); fi
 
 fi
 

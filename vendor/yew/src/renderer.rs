@@ -22,6 +22,11 @@ pub fn set_custom_panic_hook(hook: Box<dyn Fn(&PanicInfo<'_>) + Sync + Send + 's
 }
 
 fn set_default_panic_hook() {
+    // A build that aborts at once on a panic never runs a hook: setting one would only ship its
+    // message formatting in every bundle.
+    if cfg!(panic = "immediate-abort") {
+        return;
+    }
     if std::thread::panicking() {
         // very unlikely, but avoid hitting this when running parallel tests.
         return;

@@ -1,7 +1,6 @@
 //! This module contains a scheduler.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 #[cfg(any(test, feature = "test"))]
 mod flush_wakers {
@@ -63,30 +62,39 @@ impl FifoQueue {
 #[derive(Default)]
 
 struct TopologicalQueue {
-    /// The Binary Tree Map guarantees components with lower id (parent) is rendered first
-    inner: BTreeMap<usize, QueueEntry>,
+    /// Sorted by component id, so components with lower id (parent) are rendered first. A sorted
+    /// vector rather than a `BTreeMap`: the queue holds a handful of entries, and the tree's code
+    /// is several kilobytes of every bundle.
+    inner: Vec<(usize, QueueEntry)>,
 }
 
 impl TopologicalQueue {
+    /// Queue a task, replacing the one already queued for the same component.
     #[cfg(any(feature = "ssr", feature = "csr"))]
     fn push(&mut self, component_id: usize, task: Box<dyn Runnable>) {
-        self.inner.insert(component_id, QueueEntry { task });
+        let entry = QueueEntry { task };
+        match self.inner.binary_search_by_key(&component_id, |(id, _)| *id) {
+            Ok(at) => self.inner[at].1 = entry,
+            Err(at) => self.inner.insert(at, (component_id, entry)),
+        }
     }
 
     /// Take a single entry, preferring parents over children
     #[inline]
     fn pop_topmost(&mut self) -> Option<QueueEntry> {
-        self.inner.pop_first().map(|(_, v)| v)
+        if self.inner.is_empty() {
+            None
+        } else {
+            Some(self.inner.remove(0).1)
+        }
     }
 
     /// Drain all entries, such that children are queued before parents
     fn drain_post_order_into(&mut self, queue: &mut Vec<QueueEntry>) {
-        if self.inner.is_empty() {
-            return;
-        }
-        let rendered = std::mem::take(&mut self.inner);
         // Children rendered lifecycle happen before parents.
-        queue.extend(rendered.into_values().rev());
+        while let Some((_, entry)) = self.inner.pop() {
+            queue.push(entry);
+        }
     }
 }
 
@@ -211,6 +219,7 @@ mod feat_hydration {
 pub(crate) use feat_hydration::*;
 
 /// Execute any pending [Runnable]s
+#[allow(dead_code)] // Only yew's own tests and targets other than the browser call it.
 pub(crate) fn start_now() {
     #[tracing::instrument(level = tracing::Level::DEBUG)]
     fn scheduler_loop() {

@@ -1,8 +1,6 @@
 //! This module contains fragments bundles, a [BList]
-use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::collections::HashSet;
-use std::hash::Hash;
 use std::ops::Deref;
 
 use web_sys::Element;
@@ -88,24 +86,36 @@ impl NodeWriter<'_> {
         Self { slot: next, ..self }
     }
 }
-/// Helper struct implementing [Eq] and [Hash] by only looking at a node's key
+/// A bundle of a keyed list, with its index
 struct KeyedEntry(usize, BNode);
-impl Borrow<Key> for KeyedEntry {
-    fn borrow(&self) -> &Key {
+impl KeyedEntry {
+    fn key(&self) -> &Key {
         self.1.key().expect("unkeyed child in fully keyed list")
     }
 }
-impl Hash for KeyedEntry {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        <Self as Borrow<Key>>::borrow(self).hash(state)
+
+/// Bundles looked up by key. A list rather than a `HashSet`: keyed lists in a widget are short,
+/// and a hash set's code is kilobytes of every bundle.
+#[derive(Default)]
+struct SpareBundles(Vec<KeyedEntry>);
+impl SpareBundles {
+    /// Adds `entry`, returning the entry it replaces that had the same key
+    fn replace(&mut self, entry: KeyedEntry) -> Option<KeyedEntry> {
+        match self.0.iter().position(|known| known.key() == entry.key()) {
+            Some(at) => Some(std::mem::replace(&mut self.0[at], entry)),
+            None => {
+                self.0.push(entry);
+                None
+            }
+        }
+    }
+
+    /// Removes and returns the entry with `key`
+    fn take(&mut self, key: &Key) -> Option<KeyedEntry> {
+        let at = self.0.iter().position(|known| known.key() == key)?;
+        Some(self.0.swap_remove(at))
     }
 }
-impl PartialEq for KeyedEntry {
-    fn eq(&self, other: &Self) -> bool {
-        <Self as Borrow<Key>>::borrow(self) == <Self as Borrow<Key>>::borrow(other)
-    }
-}
-impl Eq for KeyedEntry {}
 
 impl BNode {
     /// Assert that a bundle node is a list, or convert it to a list with a single child
@@ -282,9 +292,7 @@ impl BList {
         }
         let (matching_len_start, bundle_middle) = (matching_len_start, bundle_middle);
 
-        // BNode contains js objects that look suspicious to clippy but are harmless
-        #[allow(clippy::mutable_key_type)]
-        let mut spare_bundles: HashSet<KeyedEntry> = HashSet::with_capacity(bundle_middle.len());
+        let mut spare_bundles = SpareBundles(Vec::with_capacity(bundle_middle.len()));
         let mut spliced_middle = rev_bundles.splice(bundle_middle, std::iter::empty());
         for (idx, r) in (&mut spliced_middle).enumerate() {
             #[cold]
@@ -390,7 +398,7 @@ impl BList {
         rev_bundles.splice(matching_len_end..matching_len_end, replacements);
 
         // Step 2.3. Remove any extra rights
-        for KeyedEntry(_, r) in spare_bundles.drain() {
+        for KeyedEntry(_, r) in spare_bundles.0 {
             test_log!("removing: {:?}", r);
             r.detach(root, parent, false);
         }

@@ -29,32 +29,34 @@ impl std::fmt::Debug for dyn Listener {
 
 macro_rules! gen_listener_kinds {
     ($($kind:ident)*) => {
-        /// Supported kinds of DOM event listeners
-        // Using instead of strings to optimise registry collection performance by simplifying
-        // hashmap hash calculation.
+        /// Supported kinds of DOM event listeners, by the event's type name (`click`). A name
+        /// rather than an enum with a variant per kind: matching over a hundred variants to name
+        /// or to clone a kind is kilobytes of every bundle.
         #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-        #[allow(non_camel_case_types)]
-        #[allow(missing_docs)]
-        pub enum ListenerKind {
-            $( $kind, )*
-            other(std::borrow::Cow<'static, str>),
-        }
+        pub struct ListenerKind(std::borrow::Cow<'static, str>);
 
+        #[allow(non_upper_case_globals)]
+        #[allow(missing_docs)]
         impl ListenerKind {
+            $(
+                pub const $kind: Self =
+                    Self(std::borrow::Cow::Borrowed(stringify!($kind).split_at(2).1));
+            )*
+
+            /// Any other kind of event, by its type name
+            pub fn other(type_name: std::borrow::Cow<'static, str>) -> Self {
+                Self(type_name)
+            }
+
+            /// The event's type name
             pub fn type_name(&self) -> std::borrow::Cow<'static, str> {
-                match self {
-                    Self::other(type_name) => type_name.clone(),
-                    $( Self::$kind => stringify!($kind)[2..].into(), )*
-                }
+                self.0.clone()
             }
         }
 
         impl AsRef<str> for ListenerKind {
             fn as_ref(&self) -> &str {
-                match self {
-                    $( Self::$kind => stringify!($kind), )*
-                    Self::other(type_name) => type_name.as_ref(),
-                }
+                &self.0
             }
         }
     };

@@ -1,4 +1,3 @@
-use std::collections::HashMap;
 use std::ops::Deref;
 
 use indexmap::IndexMap;
@@ -111,8 +110,17 @@ impl Attributes {
         new: &IndexMap<AttrValue, AttributeOrProperty>,
         old: &IndexMap<AttrValue, AttributeOrProperty>,
     ) {
+        // Searched in order rather than by hash: an element has a handful of attributes, and
+        // hashing them costs more code than it saves time.
+        fn get<'a>(
+            map: &'a IndexMap<AttrValue, AttributeOrProperty>,
+            key: &AttrValue,
+        ) -> Option<&'a AttributeOrProperty> {
+            map.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+        }
+
         for (key, value) in new.iter() {
-            match old.get(key) {
+            match get(old, key) {
                 Some(old_value) => {
                     if value != old_value {
                         Self::set(el, key, value);
@@ -123,28 +131,47 @@ impl Attributes {
         }
 
         for (key, value) in old.iter() {
-            if !new.contains_key(key) {
+            if get(new, key).is_none() {
                 Self::remove(el, key, value);
             }
         }
     }
 
-    /// Convert [Attributes] pair to [HashMap]s and patch changes to `el`.
-    /// Works with any [Attributes] variants.
+    /// Convert [Attributes] pair to lists of pairs and patch changes to `el`.
+    /// Works with any [Attributes] variants. Lists rather than `HashMap`s: an element has a
+    /// handful of attributes, and a hash map's code is kilobytes of every bundle.
     #[cold]
     fn apply_diff_as_maps<'a>(el: &Element, new: &'a Self, old: &'a Self) {
-        fn collect(src: &Attributes) -> HashMap<&str, &AttributeOrProperty> {
+        fn collect(src: &Attributes) -> Vec<(&str, &AttributeOrProperty)> {
             use Attributes::*;
 
+            let mut pairs = Vec::new();
             match src {
-                Static(arr) => (*arr).iter().map(|(k, v)| (*k, v)).collect(),
-                Dynamic { keys, values } => keys
-                    .iter()
-                    .zip(values.iter())
-                    .filter_map(|(k, v)| v.as_ref().map(|v| (*k, v)))
-                    .collect(),
-                IndexMap(m) => m.iter().map(|(k, v)| (k.as_ref(), v)).collect(),
+                Static(arr) => {
+                    for (k, v) in arr.iter() {
+                        pairs.push((*k, v));
+                    }
+                }
+                Dynamic { keys, values } => {
+                    for (k, v) in keys.iter().zip(values.iter()) {
+                        if let Some(v) = v {
+                            pairs.push((*k, v));
+                        }
+                    }
+                }
+                IndexMap(m) => {
+                    for (k, v) in m.iter() {
+                        pairs.push((k.as_ref(), v));
+                    }
+                }
             }
+            pairs
+        }
+        fn get<'a>(
+            pairs: &[(&str, &'a AttributeOrProperty)],
+            key: &str,
+        ) -> Option<&'a AttributeOrProperty> {
+            pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
         }
 
         let new = collect(new);
@@ -152,8 +179,8 @@ impl Attributes {
 
         // Update existing or set new
         for (k, new) in new.iter() {
-            if match old.get(k) {
-                Some(old) => old != new,
+            if match get(&old, k) {
+                Some(old) => old != *new,
                 None => true,
             } {
                 Self::set(el, k, new);
@@ -162,7 +189,7 @@ impl Attributes {
 
         // Remove missing
         for (k, old_value) in old.iter() {
-            if !new.contains_key(k) {
+            if get(&new, k).is_none() {
                 Self::remove(el, k, old_value);
             }
         }

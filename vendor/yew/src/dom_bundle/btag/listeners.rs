@@ -1,5 +1,4 @@
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::ops::Deref;
 use std::rc::Rc;
 
@@ -118,15 +117,30 @@ pub struct Registry {
     /// Counter for assigning new IDs
     id_counter: u32,
 
-    /// Contains all registered event listeners by listener ID
-    by_id: HashMap<u32, HashMap<EventDescriptor, Vec<Rc<dyn Listener>>>>,
+    /// Contains all registered event listeners by listener ID, sorted by ID. Lists rather than
+    /// `HashMap`s: a page has a few dozen listening elements with a few events each, and a hash
+    /// map's code is kilobytes of every bundle.
+    by_id: Vec<(u32, ListenersByEvent)>,
+}
+
+/// One element's listeners, by event
+type ListenersByEvent = Vec<(EventDescriptor, Vec<Rc<dyn Listener>>)>;
+
+/// Adds `listener` to `by_desc` under its event, registering the event with `root`
+fn add_listener(root: &BSubtree, by_desc: &mut ListenersByEvent, listener: Rc<dyn Listener>) {
+    let desc = EventDescriptor::from(listener.deref());
+    root.ensure_handled(&desc);
+    match by_desc.iter_mut().find(|(known, _)| *known == desc) {
+        Some((_, listeners)) => listeners.push(listener),
+        None => by_desc.push((desc, vec![listener])),
+    }
 }
 
 impl Registry {
     pub fn new() -> Self {
         Self {
             id_counter: u32::default(),
-            by_id: HashMap::default(),
+            by_id: Vec::new(),
         }
     }
 
@@ -141,8 +155,8 @@ impl Registry {
         // and modify the registry). So we clone the current listeners and return a closure
         let listener_id = listening.listener_id()?;
         let registry_ref = registry.borrow();
-        let handlers = registry_ref.by_id.get(&listener_id)?;
-        let listeners = handlers.get(desc)?.clone();
+        let handlers = &registry_ref.by_id[registry_ref.find(listener_id).ok()?].1;
+        let listeners = handlers.iter().find(|(known, _)| known == desc)?.1.clone();
         drop(registry_ref); // unborrow the registry, before running any listeners
         Some(move |event: &Event| {
             for l in listeners {
@@ -153,35 +167,41 @@ impl Registry {
 
     /// Register all passed listeners under ID
     fn register(&mut self, root: &BSubtree, id: u32, listeners: &[Option<Rc<dyn Listener>>]) {
-        let mut by_desc =
-            HashMap::<EventDescriptor, Vec<Rc<dyn Listener>>>::with_capacity(listeners.len());
+        let mut by_desc = ListenersByEvent::with_capacity(listeners.len());
         for l in listeners.iter().filter_map(|l| l.as_ref()).cloned() {
-            let desc = EventDescriptor::from(l.deref());
-            root.ensure_handled(&desc);
-            by_desc.entry(desc).or_default().push(l);
+            add_listener(root, &mut by_desc, l);
         }
-        self.by_id.insert(id, by_desc);
+        match self.find(id) {
+            Ok(at) => self.by_id[at].1 = by_desc,
+            Err(at) => self.by_id.insert(at, (id, by_desc)),
+        }
+    }
+
+    /// Where the listeners registered under `id` are, or would go
+    fn find(&self, id: u32) -> Result<usize, usize> {
+        self.by_id.binary_search_by_key(&id, |(known, _)| *known)
     }
 
     /// Patch an already registered set of handlers
     fn patch(&mut self, root: &BSubtree, id: &u32, listeners: &[Option<Rc<dyn Listener>>]) {
-        if let Some(by_desc) = self.by_id.get_mut(id) {
+        if let Ok(at) = self.find(*id) {
+            let by_desc = &mut self.by_id[at].1;
             // Keeping empty vectors is fine. Those don't do much and should happen rarely.
-            for v in by_desc.values_mut() {
+            for (_, v) in by_desc.iter_mut() {
                 v.clear()
             }
 
             for l in listeners.iter().filter_map(|l| l.as_ref()).cloned() {
-                let desc = EventDescriptor::from(l.deref());
-                root.ensure_handled(&desc);
-                by_desc.entry(desc).or_default().push(l);
+                add_listener(root, by_desc, l);
             }
         }
     }
 
     /// Unregister any existing listeners for ID
     fn unregister(&mut self, id: &u32) {
-        self.by_id.remove(id);
+        if let Ok(at) = self.find(*id) {
+            self.by_id.remove(at);
+        }
     }
 
     /// Set unique listener ID onto element and return it
