@@ -257,10 +257,34 @@ pub fn encode_path_segment(segment: &str) -> String {
     for byte in segment.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
+            _ => {
+                out.push('%');
+                push_hex(&mut out, u64::from(byte), 2);
+            }
         }
     }
     out
+}
+
+/// Appends `value` in upper-case hexadecimal, padded with zeros to at least
+/// `digits` digits. By hand rather than with `format!`: the two callers
+/// would otherwise link the integer formatting machinery for hex into the
+/// bundle.
+pub fn push_hex(out: &mut String, value: u64, digits: u32) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut shift = 60;
+    let mut started = false;
+    loop {
+        let nibble = (value >> shift) & 0xF;
+        if nibble != 0 || started || shift < digits * 4 || shift == 0 {
+            started = true;
+            out.push(char::from(HEX[nibble as usize]));
+        }
+        if shift == 0 {
+            return;
+        }
+        shift -= 4;
+    }
 }
 
 #[cfg(test)]
@@ -349,5 +373,26 @@ mod tests {
         assert_eq!(retry_after_seconds(" 3 "), Some(3000));
         assert_eq!(retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT"), None);
         assert_eq!(encode_path_segment("cus_1/../x"), "cus_1%2F..%2Fx");
+        assert_eq!(encode_path_segment("a b\u{7f}\u{e9}\n"), "a%20b%7F%C3%A9%0A", "two digits for every byte");
+    }
+
+    #[test]
+    fn hex_is_padded_to_the_digits_asked_and_never_truncated() {
+        let hex = |value: u64, digits: u32| {
+            let mut out = String::from(">");
+            push_hex(&mut out, value, digits);
+            out
+        };
+        assert_eq!(hex(0, 1), ">0");
+        assert_eq!(hex(0, 2), ">00");
+        assert_eq!(hex(0x0A, 2), ">0A");
+        assert_eq!(hex(0xFF, 1), ">FF");
+        assert_eq!(hex(0x1F3, 2), ">1F3");
+        assert_eq!(hex(u64::MAX, 1), ">FFFFFFFFFFFFFFFF");
+        assert_eq!(hex(0x0123_4567_89AB_CDEF, 1), ">123456789ABCDEF");
+        for value in [1u64, 9, 10, 255, 256, 4095, 1_700_000_000_000, u64::MAX / 3] {
+            assert_eq!(hex(value, 1), format!(">{value:X}"));
+            assert_eq!(hex(value, 4), format!(">{value:04X}"));
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! timers, random ids, values out to JS (serde, through
 //! `serde-wasm-bindgen`) and typed reads of values that come in.
 
-use crate::core::api::ErrorDetail;
+use crate::core::api::{push_hex, ErrorDetail};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -43,7 +43,13 @@ pub fn uuid() -> String {
         .and_then(|w| w.crypto().ok())
         .filter(|c| js_sys::Reflect::has(c, &"randomUUID".into()).unwrap_or(false))
         .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("{:x}-{:x}", now_ms() as u64, (js_sys::Math::random() * 1e16) as u64))
+        .unwrap_or_else(|| {
+            let mut id = String::new();
+            push_hex(&mut id, now_ms() as u64, 1);
+            id.push('-');
+            push_hex(&mut id, (js_sys::Math::random() * 1e16) as u64, 1);
+            id
+        })
 }
 
 /// A random 64-bit seed for retry jitter.

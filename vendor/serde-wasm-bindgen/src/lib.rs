@@ -23,7 +23,7 @@ fn static_str_to_js(s: &'static str) -> JsString {
         // which will always have the same pointer, we can speed things up by indexing by the string's pointer
         // instead of its value. A list searched in order rather than a `HashMap`: a program names a few
         // hundred fields at most, and a hash map's code is kilobytes of every bundle.
-        static CACHE: RefCell<Vec<(*const str, JsString)>> = Default::default();
+        static CACHE: RefCell<Vec<(*const str, JsString)>> = const { RefCell::new(Vec::new()) };
     }
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();

@@ -50,6 +50,12 @@ struct FifoQueue {
 }
 
 impl FifoQueue {
+    const fn new() -> Self {
+        Self { inner: Vec::new() }
+    }
+}
+
+impl FifoQueue {
     fn push(&mut self, task: Box<dyn Runnable>) {
         self.inner.push(QueueEntry { task });
     }
@@ -69,6 +75,10 @@ struct TopologicalQueue {
 }
 
 impl TopologicalQueue {
+    const fn new() -> Self {
+        Self { inner: Vec::new() }
+    }
+
     /// Queue a task, replacing the one already queued for the same component.
     #[cfg(any(feature = "ssr", feature = "csr"))]
     fn push(&mut self, component_id: usize, task: Box<dyn Runnable>) {
@@ -120,6 +130,25 @@ struct Scheduler {
     rendered: TopologicalQueue,
 }
 
+impl Scheduler {
+    /// An empty scheduler, built at compile time: a thread local with a `const` initialiser
+    /// needs no lazy initialisation code.
+    const fn new() -> Self {
+        Self {
+            main: FifoQueue::new(),
+            destroy: FifoQueue::new(),
+            create: FifoQueue::new(),
+            props_update: FifoQueue::new(),
+            update: FifoQueue::new(),
+            render: TopologicalQueue::new(),
+            render_first: TopologicalQueue::new(),
+            render_priority: TopologicalQueue::new(),
+            rendered_first: TopologicalQueue::new(),
+            rendered: TopologicalQueue::new(),
+        }
+    }
+}
+
 /// Execute closure with a mutable reference to the scheduler
 #[inline]
 fn with<R>(f: impl FnOnce(&mut Scheduler) -> R) -> R {
@@ -128,7 +157,7 @@ fn with<R>(f: impl FnOnce(&mut Scheduler) -> R) -> R {
         ///
         /// Exclusivity of mutable access is controlled by only accessing it through a set of public
         /// functions.
-        static SCHEDULER: RefCell<Scheduler> = Default::default();
+        static SCHEDULER: RefCell<Scheduler> = const { RefCell::new(Scheduler::new()) };
     }
 
     SCHEDULER.with(|s| f(&mut s.borrow_mut()))
@@ -238,7 +267,7 @@ pub(crate) fn start_now() {
     thread_local! {
         // The lock is used to prevent recursion. If the lock cannot be acquired, it is because the
         // `start()` method is being called recursively as part of a `runnable.run()`.
-        static LOCK: RefCell<()> = Default::default();
+        static LOCK: RefCell<()> = const { RefCell::new(()) };
     }
 
     LOCK.with(|l| {
@@ -490,7 +519,7 @@ mod tests {
         use std::cell::Cell;
 
         thread_local! {
-            static FLAG: Cell<bool> = Default::default();
+            static FLAG: Cell<bool> = const { Cell::new(false) };
         }
 
         struct Test;

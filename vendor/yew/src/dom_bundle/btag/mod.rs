@@ -274,7 +274,7 @@ impl VTag {
             thread_local! {
                 // A list rather than a `HashMap`: a page uses a few dozen tags at most, and a
                 // hash map's code is kilobytes of every bundle.
-                static CACHED_ELEMENTS: RefCell<Vec<(String, Element)>> = RefCell::new(Vec::with_capacity(32));
+                static CACHED_ELEMENTS: RefCell<Vec<(String, Element)>> = const { RefCell::new(Vec::new()) };
             }
 
             CACHED_ELEMENTS.with(|cache| {
