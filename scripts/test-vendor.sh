@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # yew's own browser tests (wasm-bindgen-test, headless Chromium) on the
 # vendored copy that the widget is built with (vendor/README.md says what was
-# changed and why). 83 tests of the DOM reconciler, listeners, keyed lists and
+# changed and why). 61 tests of the DOM reconciler, listeners, keyed lists and
 # the scheduler, as the crate publishes them, with the features they need.
 #
 # One is skipped: listeners::tests::non_bubbling focuses a button and expects

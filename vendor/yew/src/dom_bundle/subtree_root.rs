@@ -520,16 +520,6 @@ impl BSubtree {
         Self::do_create_root(host_element, None)
     }
 
-    /// Create a bundle root at the specified host element, that is logically
-    /// mounted under the specified element in this tree.
-    pub fn create_subroot(&self, mount_point: Element, host_element: &HtmlEventTarget) -> Self {
-        let parent_information = ParentingInformation {
-            parent_root: self.0.clone(),
-            mount_element: mount_point,
-        };
-        Self::do_create_root(host_element, Some(parent_information))
-    }
-
     /// Ensure the event described is handled on all subtrees
     pub fn ensure_handled(&self, desc: &EventDescriptor) {
         self.0.app_data.borrow_mut().ensure_handled(desc);

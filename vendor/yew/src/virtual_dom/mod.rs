@@ -11,9 +11,7 @@ pub mod vlist;
 #[doc(hidden)]
 pub mod vnode;
 #[doc(hidden)]
-pub mod vportal;
 #[doc(hidden)]
-pub mod vraw;
 #[doc(hidden)]
 pub mod vsuspense;
 #[doc(hidden)]
@@ -40,9 +38,7 @@ pub use self::vlist::VList;
 #[doc(inline)]
 pub use self::vnode::VNode;
 #[doc(inline)]
-pub use self::vportal::VPortal;
 #[doc(inline)]
-pub use self::vraw::VRaw;
 #[doc(inline)]
 pub use self::vsuspense::VSuspense;
 #[doc(inline)]

@@ -230,10 +230,7 @@ mod tests {
     use yew::Callback;
 
     use crate::html::TargetCast;
-    use crate::virtual_dom::VNode;
-    use crate::{
-        create_portal, html, scheduler, AppHandle, Component, Context, Html, NodeRef, Properties,
-    };
+    use crate::{html, scheduler, AppHandle, Component, Context, Html, NodeRef, Properties};
 
     #[derive(Clone)]
     enum Message {
@@ -593,100 +590,6 @@ mod tests {
             .unwrap();
         scheduler::start_now();
         assert_count(&el, 1);
-    }
-
-    /// Here an event is being delivered to a DOM node which is contained
-    /// in a portal. It should bubble through the portal and reach the containing
-    /// element.
-    #[test]
-    fn portal_bubbling() {
-        #[derive(PartialEq, Properties)]
-        struct PortalBubbling {
-            host: web_sys::Element,
-        }
-        impl Default for PortalBubbling {
-            fn default() -> Self {
-                let host = document().create_element("div").unwrap();
-                PortalBubbling { host }
-            }
-        }
-
-        impl Mixin for PortalBubbling {
-            fn view<C>(ctx: &Context<C>, state: &State) -> Html
-            where
-                C: Component<Message = Message, Properties = MixinProps<Self>>,
-            {
-                let portal_target = ctx.props().wrapped.host.clone();
-                let onclick = ctx.link().callback(|_| Message::Action);
-                html! {
-                    <>
-                        <div onclick={onclick}>
-                            {create_portal(html! {
-                                <a ref={&ctx.props().state_ref}>
-                                    {state.action}
-                                </a>
-                            }, portal_target.clone())}
-                        </div>
-                        {VNode::VRef(portal_target.into())}
-                    </>
-                }
-            }
-        }
-
-        let (_, el) = init::<PortalBubbling>();
-
-        assert_count(&el, 0);
-        click(&el);
-        assert_count(&el, 1);
-    }
-
-    /// Here an event is being from inside a shadow root. It should only be caught exactly once on
-    /// each handler
-    #[test]
-    fn open_shadow_dom_bubbling() {
-        use web_sys::{ShadowRootInit, ShadowRootMode};
-        #[derive(PartialEq, Properties)]
-        struct OpenShadowDom {
-            host: web_sys::Element,
-            inner_root: web_sys::Element,
-        }
-        impl Default for OpenShadowDom {
-            fn default() -> Self {
-                let host = document().create_element("div").unwrap();
-                let inner_root = document().create_element("div").unwrap();
-                let shadow = host
-                    .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
-                    .unwrap();
-                shadow.append_child(&inner_root).unwrap();
-                OpenShadowDom { host, inner_root }
-            }
-        }
-        impl Mixin for OpenShadowDom {
-            fn view<C>(ctx: &Context<C>, state: &State) -> Html
-            where
-                C: Component<Message = Message, Properties = MixinProps<Self>>,
-            {
-                let onclick = ctx.link().callback(|_| Message::Action);
-                let mixin = &ctx.props().wrapped;
-                html! {
-                    <div onclick={onclick.clone()}>
-                        <div {onclick}>
-                            {create_portal(html! {
-                                <a ref={&ctx.props().state_ref}>
-                                    {state.action}
-                                </a>
-                            }, mixin.inner_root.clone())}
-                        </div>
-                        {VNode::VRef(mixin.host.clone().into())}
-                    </div>
-                }
-            }
-        }
-        let (_, el) = init::<OpenShadowDom>();
-
-        assert_count(&el, 0);
-        click(&el);
-        assert_count(&el, 2); // Once caught per handler
     }
 
     fn test_input_listener<E>(make_event: impl Fn() -> E)
