@@ -336,7 +336,6 @@ pub mod prelude {
         HtmlResult, NodeRef, Properties,
     };
     pub use crate::macros::{classes, html, html_nested};
-    pub use crate::suspense::Suspense;
     pub use crate::virtual_dom::AttrValue;
 }
 

@@ -4,7 +4,7 @@ use std::fmt;
 
 use web_sys::{Element, Node};
 
-use super::{BComp, BList, BSubtree, BSuspense, BTag, BText, DomSlot};
+use super::{BComp, BList, BSubtree, BTag, BText, DomSlot};
 use crate::dom_bundle::{Reconcilable, ReconcileTarget};
 use crate::html::AnyScope;
 use crate::utils::RcExt;
@@ -22,8 +22,6 @@ pub(super) enum BNode {
     List(BList),
     /// A holder for any `Node` (necessary for replacing node).
     Ref(Node),
-    /// A suspendible document fragment.
-    Suspense(Box<BSuspense>),
 }
 
 impl BNode {
@@ -35,7 +33,6 @@ impl BNode {
             Self::Ref(_) => None,
             Self::Tag(btag) => btag.key(),
             Self::Text(_) => None,
-            Self::Suspense(bsusp) => bsusp.key(),
         }
     }
 }
@@ -54,7 +51,6 @@ impl ReconcileTarget for BNode {
                     tracing::warn!("Node not found to remove VRef");
                 }
             }
-            Self::Suspense(bsusp) => bsusp.detach(root, parent, parent_to_detach),
         }
     }
 
@@ -69,7 +65,6 @@ impl ReconcileTarget for BNode {
 
                 DomSlot::at(node.clone())
             }
-            Self::Suspense(ref vsuspense) => vsuspense.shift(next_parent, slot),
         }
     }
 }
@@ -107,11 +102,6 @@ impl Reconcilable for VNode {
             VNode::VRef(node) => {
                 slot.insert(parent, &node);
                 (DomSlot::at(node.clone()), BNode::Ref(node))
-            }
-            VNode::VSuspense(vsuspsense) => {
-                let (node_ref, suspsense) =
-                    RcExt::unwrap_or_clone(vsuspsense).attach(root, parent_scope, parent, slot);
-                (node_ref, suspsense.into())
             }
         }
     }
@@ -162,13 +152,6 @@ impl Reconcilable for VNode {
                 BNode::Ref(ref n) if &node == n => DomSlot::at(node),
                 _ => VNode::VRef(node).replace(root, parent_scope, parent, slot, bundle),
             },
-            VNode::VSuspense(vsuspsense) => RcExt::unwrap_or_clone(vsuspsense).reconcile_node(
-                root,
-                parent_scope,
-                parent,
-                slot,
-                bundle,
-            ),
         }
     }
 }
@@ -201,13 +184,6 @@ impl From<BComp> for BNode {
     }
 }
 
-impl From<BSuspense> for BNode {
-    #[inline]
-    fn from(bsusp: BSuspense) -> Self {
-        Self::Suspense(Box::new(bsusp))
-    }
-}
-
 impl fmt::Debug for BNode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -216,7 +192,6 @@ impl fmt::Debug for BNode {
             Self::Comp(ref bsusp) => bsusp.fmt(f),
             Self::List(ref vlist) => vlist.fmt(f),
             Self::Ref(ref vref) => write!(f, "VRef ( \"{}\" )", crate::utils::print_node(vref)),
-            Self::Suspense(ref bsusp) => bsusp.fmt(f),
         }
     }
 }
@@ -255,9 +230,6 @@ mod feat_hydration {
                          effect."
                     )
                 }
-                VNode::VSuspense(vsuspense) => RcExt::unwrap_or_clone(vsuspense)
-                    .hydrate(root, parent_scope, parent, fragment, prev_next_sibling)
-                    .into(),
             }
         }
     }

@@ -13,7 +13,6 @@ pub mod vnode;
 #[doc(hidden)]
 #[doc(hidden)]
 #[doc(hidden)]
-pub mod vsuspense;
 #[doc(hidden)]
 pub mod vtag;
 #[doc(hidden)]
@@ -40,7 +39,6 @@ pub use self::vnode::VNode;
 #[doc(inline)]
 #[doc(inline)]
 #[doc(inline)]
-pub use self::vsuspense::VSuspense;
 #[doc(inline)]
 pub use self::vtag::VTag;
 #[doc(inline)]

@@ -7,7 +7,7 @@ use std::{fmt, mem};
 
 use web_sys::Node;
 
-use super::{Key, VChild, VComp, VList, VSuspense, VTag, VText};
+use super::{Key, VChild, VComp, VList, VTag, VText};
 use crate::html::{BaseComponent, ImplicitClone};
 
 /// Bind virtual element to a DOM reference.
@@ -24,8 +24,6 @@ pub enum VNode {
     VList(Rc<VList>),
     /// A holder for any `Node` (necessary for replacing node).
     VRef(Node),
-    /// A suspendible document fragment.
-    VSuspense(Rc<VSuspense>),
 }
 
 impl VNode {
@@ -36,7 +34,6 @@ impl VNode {
             VNode::VRef(_) => None,
             VNode::VTag(vtag) => vtag.key.as_ref(),
             VNode::VText(_) => None,
-            VNode::VSuspense(vsuspense) => vsuspense.key.as_ref(),
         }
     }
 
@@ -95,13 +92,6 @@ impl From<VComp> for VNode {
     }
 }
 
-impl From<VSuspense> for VNode {
-    #[inline]
-    fn from(vsuspense: VSuspense) -> Self {
-        VNode::VSuspense(Rc::new(vsuspense))
-    }
-}
-
 impl<COMP> From<VChild<COMP>> for VNode
 where
     COMP: BaseComponent,
@@ -133,7 +123,6 @@ impl fmt::Debug for VNode {
             VNode::VComp(ref vcomp) => vcomp.fmt(f),
             VNode::VList(ref vlist) => vlist.fmt(f),
             VNode::VRef(ref vref) => write!(f, "VRef ( \"{}\" )", crate::utils::print_node(vref)),
-            VNode::VSuspense(ref vsuspense) => vsuspense.fmt(f),
         }
     }
 }
@@ -186,11 +175,6 @@ mod feat_ssr {
                     // environment with jsdom present.
                     VNode::VRef(_) => {
                         panic!("VRef is not possible to be rendered in to a string.")
-                    }
-                    VNode::VSuspense(vsuspense) => {
-                        vsuspense
-                            .render_into_stream(w, parent_scope, hydratable, parent_vtag_kind)
-                            .await
                     }
 
                 }
