@@ -166,23 +166,25 @@ struct TreeProps {
     updates: Rc<RefCell<Vec<Callback<()>>>>,
 }
 
-#[function_component]
-fn Child(props: &TreeProps) -> Html {
-    props.log.borrow_mut().push("render child".into());
+/// Logs `name`'s renders and effects, and leaves a handle that re-renders it.
+#[hook]
+fn use_logged(props: &TreeProps, name: &'static str) {
+    props.log.borrow_mut().push(format!("render {name}"));
     let update = use_force_update();
     props.updates.borrow_mut().push(Callback::from(move |()| update.force_update()));
     let log = props.log.clone();
-    use_effect(move || log.borrow_mut().push("effect child".into()));
+    use_effect(move || log.borrow_mut().push(format!("effect {name}")));
+}
+
+#[function_component]
+fn Child(props: &TreeProps) -> Html {
+    use_logged(props, "child");
     html! { <span /> }
 }
 
 #[function_component]
 fn Parent(props: &TreeProps) -> Html {
-    props.log.borrow_mut().push("render parent".into());
-    let update = use_force_update();
-    props.updates.borrow_mut().push(Callback::from(move |()| update.force_update()));
-    let log = props.log.clone();
-    use_effect(move || log.borrow_mut().push("effect parent".into()));
+    use_logged(props, "parent");
     // The same props (Rc-equal) for the child, so only its own update
     // re-renders it.
     html! { <div><Child log={props.log.clone()} updates={props.updates.clone()} /></div> }

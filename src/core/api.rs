@@ -272,18 +272,9 @@ pub fn encode_path_segment(segment: &str) -> String {
 /// bundle.
 pub fn push_hex(out: &mut String, value: u64, digits: u32) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut shift = 60;
-    let mut started = false;
-    loop {
-        let nibble = (value >> shift) & 0xF;
-        if nibble != 0 || started || shift < digits * 4 || shift == 0 {
-            started = true;
-            out.push(char::from(HEX[nibble as usize]));
-        }
-        if shift == 0 {
-            return;
-        }
-        shift -= 4;
+    let significant = (u64::BITS - value.leading_zeros()).div_ceil(4);
+    for nibble in (0..significant.max(digits).clamp(1, 16)).rev() {
+        out.push(char::from(HEX[((value >> (nibble * 4)) & 0xF) as usize]));
     }
 }
 
